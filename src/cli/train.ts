@@ -1,0 +1,75 @@
+/** `scratchnet train`: trains a preset or a network file on MNIST (or another IDX data set). */
+import { loadDataset } from '../engine/data/dataset';
+import { buildNetwork } from '../engine/network';
+import { Trainer } from '../engine/trainer';
+import { parseFlags, positiveInt, UsageError } from './args';
+import { emitJson, fmt, Progress } from './output';
+import { NETWORK_FLAGS, resolveSpec } from './resolve';
+
+/** Flags of `train`. */
+export const TRAIN_FLAGS = {
+  ...NETWORK_FLAGS,
+  iterations: 'int',
+  epochs: 'int',
+  batch: 'int',
+  seed: 'int',
+  'train-limit': 'int',
+  'test-limit': 'int',
+  'data-dir': 'string',
+  json: 'boolean',
+} as const;
+
+/** Runs the command; resolves when training is done. */
+export function trainCommand(argv: string[]): void {
+  const flags = parseFlags('train', argv, TRAIN_FLAGS);
+  const spec = resolveSpec(flags, 'train');
+  const iterations = positiveInt(flags, 'iterations', 'train');
+  const epochs = positiveInt(flags, 'epochs', 'train');
+  if (iterations !== undefined && epochs !== undefined) throw new UsageError('train: give --iterations or --epochs, not both');
+  const seed = flags.seed === undefined ? (spec.training?.seed ?? 0) : (flags.seed as number);
+  if (seed < 0) throw new UsageError(`train: --seed must be ≥ 0, got ${seed}`);
+  const data = loadDataset({
+    dir: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined,
+    trainLimit: positiveInt(flags, 'train-limit', 'train'),
+    testLimit: positiveInt(flags, 'test-limit', 'train'),
+  });
+  const json = flags.json === true;
+  const net = buildNetwork(spec, { seed });
+  const trainer = new Trainer(net, data.train, data.test, {
+    batchSize: positiveInt(flags, 'batch', 'train'),
+    iterations,
+    epochs,
+    seed: seed + 1,
+  });
+  const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  log(`${spec.name ?? 'network'}: ${net.paramCount.toLocaleString('en')} parameters, ${trainer.totalIterations} iterations of batch ${trainer.batchSize} on ${data.name} (${data.train.count} train / ${data.test.count} test)`);
+  const progress = new Progress();
+  const start = performance.now();
+  let trainMs = 0;
+  let loss = NaN;
+  while (!trainer.done) {
+    const t0 = performance.now();
+    const r = trainer.step();
+    trainMs += performance.now() - t0;
+    loss = r.loss;
+    progress.update(`iteration ${trainer.iteration}/${trainer.totalIterations}  epoch ${trainer.epoch + (r.epochEnded ? 0 : 1)}  loss ${fmt(loss)}  ${fmt((trainer.iteration * trainer.batchSize) / (trainMs / 1000), 3)} samples/s`);
+    if (r.epochEnded || trainer.done) {
+      const e = trainer.evaluate();
+      progress.done();
+      log(`epoch ${e.epoch}  iteration ${e.iteration}  loss ${fmt(loss)}  train acc ${e.trainAccuracy.toFixed(4)}  test acc ${e.testAccuracy.toFixed(4)}`);
+    }
+  }
+  progress.done();
+  const last = trainer.epochs[trainer.epochs.length - 1];
+  const result = {
+    preset: spec.name ?? 'network',
+    iterations: trainer.iteration,
+    loss,
+    trainAccuracy: last.trainAccuracy,
+    testAccuracy: last.testAccuracy,
+    samplesPerSecond: Math.round((trainer.iteration * trainer.batchSize) / (trainMs / 1000)),
+    seconds: Number(((performance.now() - start) / 1000).toFixed(3)),
+  };
+  if (json) emitJson(result);
+  else log(`done in ${result.seconds} s: test accuracy ${result.testAccuracy.toFixed(4)}, ${result.samplesPerSecond} samples/s`);
+}

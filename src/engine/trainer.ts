@@ -1,0 +1,147 @@
+/**
+ * The training loop: shuffled mini-batches per epoch, one optimizer step per batch, evaluation at the
+ * end of every epoch. Driven one step at a time (`step()`), so the CLI can run it flat out and the
+ * editor's worker can pause, step and resume it.
+ */
+import type { Split } from './data/dataset';
+import type { Network } from './network';
+import { createOptimizer, type Optimizer } from './optimizers/optimizer';
+import { Rng } from './rng';
+import type { OptimizerSpec } from './spec';
+import { Tensor, sizeOf, type Arr } from './tensor';
+
+/** Options of a training run. */
+export interface TrainOptions {
+  batchSize?: number;
+  /** Stop after this many iterations; with `epochs` as well, whichever comes first. */
+  iterations?: number;
+  epochs?: number;
+  optimizer?: OptimizerSpec | Optimizer;
+  /** Seed of the shuffling generator. */
+  seed?: number;
+  /** Evaluate accuracy on at most this many training samples (default all). */
+  evalTrainLimit?: number;
+  /** Evaluate accuracy on at most this many test samples (default all). */
+  evalTestLimit?: number;
+}
+
+/** Accuracies measured at the end of an epoch. */
+export interface EpochResult {
+  epoch: number;
+  iteration: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+/** Raised when the loss stops being a finite number; the weights before the step are intact. */
+export class DivergenceError extends Error {
+  constructor(
+    readonly iteration: number,
+    readonly loss: number,
+  ) {
+    super(`training diverged at iteration ${iteration}: the loss became ${loss}. Lower the learning rate or change the init; the weights before this step are kept.`);
+    this.name = 'DivergenceError';
+  }
+}
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  readonly batchSize: number;
+  readonly itersPerEpoch: number;
+  /** Total iterations this run will make. */
+  readonly totalIterations: number;
+  /** Iterations made so far. */
+  iteration = 0;
+  /** Whole epochs completed so far. */
+  epoch = 0;
+  /** Loss of every iteration so far. */
+  readonly losses: number[] = [];
+  readonly epochs: EpochResult[] = [];
+  private readonly rng: Rng;
+  private order: Int32Array;
+  private cursor = 0;
+  private readonly per: number;
+  private readonly xBuf: Arr; // (batch, ...sample)
+  private readonly tBuf: Uint8Array; // (batch)
+  private readonly evalTrainLimit: number;
+  private readonly evalTestLimit: number;
+
+  constructor(
+    readonly net: Network,
+    readonly train: Split,
+    readonly test: Split,
+    opts: TrainOptions = {},
+  ) {
+    const t = net.spec.training ?? {};
+    this.batchSize = Math.min(opts.batchSize ?? t.batchSize ?? 100, train.count);
+    if (this.batchSize < 1) throw new RangeError('the training set is empty');
+    const opt = opts.optimizer ?? t.optimizer ?? { type: 'sgd', lr: 0.01 };
+    this.optimizer = 'update' in opt ? opt : createOptimizer(opt);
+    this.itersPerEpoch = Math.max(1, Math.floor(train.count / this.batchSize));
+    const epochs = opts.epochs ?? (opts.iterations === undefined ? t.epochs : undefined);
+    const iters = opts.iterations ?? (opts.epochs === undefined ? t.iterations : undefined);
+    const byEpochs = epochs !== undefined ? epochs * this.itersPerEpoch : Infinity;
+    const byIters = iters ?? Infinity;
+    this.totalIterations = Math.min(byEpochs, byIters);
+    if (!Number.isFinite(this.totalIterations)) this.totalIterations = this.itersPerEpoch;
+    this.rng = new Rng(opts.seed ?? t.seed ?? 0);
+    this.order = this.rng.permutation(train.count);
+    this.per = sizeOf(net.inShape);
+    this.xBuf = net.dtype === 'float64' ? new Float64Array(this.batchSize * this.per) : new Float32Array(this.batchSize * this.per);
+    this.tBuf = new Uint8Array(this.batchSize);
+    this.evalTrainLimit = Math.min(opts.evalTrainLimit ?? train.count, train.count);
+    this.evalTestLimit = Math.min(opts.evalTestLimit ?? test.count, test.count);
+  }
+
+  /** True once every planned iteration has run. */
+  get done(): boolean {
+    return this.iteration >= this.totalIterations;
+  }
+
+  /** The next mini-batch (copied once into a reused buffer), reshuffling at each epoch's start. */
+  nextBatch(): { x: Tensor; t: Uint8Array } {
+    const b = this.batchSize;
+    if (this.cursor + b > this.train.count) {
+      this.order = this.rng.permutation(this.train.count);
+      this.cursor = 0;
+    }
+    const per = this.per;
+    const src = this.train.images;
+    for (let i = 0; i < b; i++) {
+      const k = this.order[this.cursor + i];
+      this.xBuf.set(src.subarray(k * per, (k + 1) * per), i * per);
+      this.tBuf[i] = this.train.labels[k];
+    }
+    this.cursor += b;
+    return { x: new Tensor(this.xBuf, [b, ...this.net.inShape]), t: this.tBuf };
+  }
+
+  /** Applies the optimizer to the gradients the network holds and advances the counters. */
+  commit(loss: number): { loss: number; epochEnded: boolean } {
+    if (!Number.isFinite(loss)) throw new DivergenceError(this.iteration + 1, loss);
+    this.optimizer.update(this.net.params());
+    this.iteration++;
+    this.losses.push(loss);
+    const epochEnded = this.iteration % this.itersPerEpoch === 0;
+    if (epochEnded) this.epoch++;
+    return { loss, epochEnded };
+  }
+
+  /** One iteration: a mini-batch, forward, backward, update. */
+  step(): { loss: number; epochEnded: boolean } {
+    const { x, t } = this.nextBatch();
+    return this.commit(this.net.gradient(x, t));
+  }
+
+  /** Accuracy on the (limited) training and test sets, recorded as the result of the current epoch. */
+  evaluate(): EpochResult {
+    const r: EpochResult = {
+      epoch: this.epoch,
+      iteration: this.iteration,
+      trainAccuracy: this.net.accuracy(this.train.images, this.train.labels, this.evalTrainLimit),
+      testAccuracy: this.net.accuracy(this.test.images, this.test.labels, this.evalTestLimit),
+    };
+    this.epochs.push(r);
+    return r;
+  }
+}
