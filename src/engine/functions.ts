@@ -35,10 +35,10 @@ export function tanh(x: Arr): Arr {
   return y;
 }
 
-/** ReLU max(0, x), elementwise. */
+/** ReLU max(0, x), elementwise; NaN stays NaN (numpy's np.maximum(0, x)). */
 export function relu(x: Arr): Arr {
   const y = allocArray(dtypeOf(x), x.length);
-  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  for (let i = 0; i < x.length; i++) y[i] = x[i] <= 0 ? 0 : x[i];
   return y;
 }
 

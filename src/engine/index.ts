@@ -27,3 +27,4 @@ export * from './trainer';
 export * from './presets';
 export * from './data/idx';
 export * from './data/dataset';
+export * from './experiments';

@@ -7,7 +7,7 @@
 import type { InitSpec } from './init';
 import type { LayerKind } from './layers/layer';
 import type { LossKind } from './layers/loss';
-import { formatShape, sizeOf, type Shape } from './tensor';
+import { formatShape, sizeOf } from './tensor';
 
 /** Activations that may follow an affine or conv layer through the `activation` shorthand. */
 export type ActivationKind = 'relu' | 'sigmoid' | 'tanh';
@@ -445,6 +445,10 @@ export function inferShapes(spec: NetworkSpec): { layers: LayerPlan[]; problems:
         const pad = l.pad ?? 0;
         if (ph > h + 2 * pad || pw > w + 2 * pad) {
           problems.push({ path: [...path, 'size'], message: `pool window ${ph}×${pw} is larger than its input ${h}×${w}` });
+          return { layers, problems };
+        }
+        if ((l.mode ?? 'max') === 'max' && pad >= Math.min(ph, pw)) {
+          problems.push({ path: [...path, 'pad'], message: `max pooling needs pad < window size, got pad ${pad} for a ${ph}×${pw} window` });
           return { layers, problems };
         }
         const oh = Math.floor((h + 2 * pad - ph) / s) + 1;

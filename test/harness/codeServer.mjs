@@ -191,9 +191,7 @@ export async function startCodeServer({
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2),
   );
-  const installedExtension = extensionPath
-    ? installExtension(extensionPath, extensionsDir, extensionMode)
-    : undefined;
+  const installedExtension = extensionPath ? installExtension(extensionPath, extensionsDir, extensionMode) : undefined;
 
   fs.mkdirSync(path.join(RESULTS_DIR, 'code-server'), { recursive: true });
 
@@ -205,11 +203,16 @@ export async function startCodeServer({
     const logFile = path.join(RESULTS_DIR, 'code-server', `${name}-${port}.log`);
     const args = [
       entry,
-      '--config', configFile,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--config',
+      configFile,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',

@@ -136,11 +136,13 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
       // F1 opens the palette with '>' already typed; keep it.
       await input.fill('>' + title);
       const row = quickRows(page, title).first();
-      await row.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1, deadline - Date.now())) });
+      await row.waitFor({ state: 'visible', timeout: Math.min(2000, Math.max(1, deadline - Date.now())) });
       const focused = await row.evaluate((el) => el.classList.contains('focused'));
       if (focused) await page.keyboard.press('Enter');
       else await row.click();
-      await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      await quickInput(page)
+        .waitFor({ state: 'hidden', timeout: 5000 })
+        .catch(() => {});
       return;
     } catch (err) {
       lastError = err;
@@ -183,7 +185,9 @@ export async function answerInputBox(page, text, { timeoutMs = 15_000 } = {}) {
 export async function closeQuickInput(page) {
   if (await quickInput(page).count()) {
     await page.keyboard.press('Escape');
-    await quickInput(page).waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    await quickInput(page)
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => {});
   }
 }
 

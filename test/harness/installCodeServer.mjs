@@ -162,15 +162,7 @@ export async function installCodeServer({ prefix = DEFAULT_PREFIX, log = (m) => 
   log(`installing code-server@${CODE_SERVER_VERSION} into ${prefix} (takes several minutes)`);
   await run(
     'npm',
-    [
-      'install',
-      '--prefix',
-      prefix,
-      '--no-audit',
-      '--no-fund',
-      '--no-save',
-      `code-server@${CODE_SERVER_VERSION}`,
-    ],
+    ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `code-server@${CODE_SERVER_VERSION}`],
     {
       cwd: prefix,
       env: {

@@ -27,6 +27,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import util from 'node:util';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -70,6 +71,22 @@ function readResults(file) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * After a timeout the extension host is still running the hung suite, and
+ * the server would keep it for its reconnection grace period. End it, but
+ * only if it really belongs to our server's process group.
+ */
+function killStrayExtensionHost(pid, serverPid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command: state ppid pgrp ...
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    if (pgrp === serverPid) process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
 
 /**
  * Runs one suite in the extension host of a new window on `server`.
@@ -137,7 +154,8 @@ export async function runSuiteInExtensionHost({
   const ended = new Promise((resolve) => (settle = resolve));
   await page.exposeFunction('codeAutomationExit', (code) => settle({ kind: 'exit', code }));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
-    log(`[${type}] ${(Array.isArray(args) ? args : [args]).map(String).join(' ')}`);
+    // console.log-style arguments: mocha's spec reporter uses '%s' formats.
+    log(`[${type}] ${util.format(...(Array.isArray(args) ? args : [args]))}`);
   });
   page.on('crash', () => settle({ kind: 'error', message: 'the browser page crashed' }));
   page.on('close', () => settle({ kind: 'error', message: 'the browser page closed before the suite ended' }));
@@ -173,20 +191,28 @@ export async function runSuiteInExtensionHost({
     }
   }
 
-  await page.context().close().catch(() => {});
+  await page
+    .context()
+    .close()
+    .catch(() => {});
+  if (end.kind !== 'exit' && results?.pid) killStrayExtensionHost(results.pid, server.pid);
   if (ownBrowser) await theBrowser.close().catch(() => {});
   await new Promise((r) => logStream.end(r));
 
   const failures = [...(results?.failures ?? [])];
   const problem = (message) => failures.push({ title: message, fullTitle: `[harness] ${message}`, error: { message } });
-  if (end.kind === 'timeout') problem(`timed out after ${timeoutMs} ms`);
-  if (end.kind === 'error') problem(end.message);
-  if (!results) {
-    problem(`no results file ${resultsFile}: the suite never started or is not a SCRATCHNET_TEST_RESULTS reporter`);
-  } else if (results.status !== 'done') {
-    problem(`the suite did not finish (status "${results.status}")`);
-  }
   const exitCode = end.kind === 'exit' ? end.code : undefined;
+  const during = results?.current ? ` while running "${results.current}"` : '';
+  if (end.kind === 'timeout') problem(`timed out after ${timeoutMs} ms${during}`);
+  if (end.kind === 'error') problem(`${end.message}${during}`);
+  if (!results) {
+    problem(`no results file ${resultsFile}: the suite never started or does not report to SCRATCHNET_TEST_RESULTS`);
+  } else if (results.status === 'running' && end.kind === 'exit') {
+    // A killed or process.exit()ed extension host still reports exit code 0.
+    problem(`the extension host ended (exit code ${exitCode})${during || ' before the suite finished'}`);
+  } else if (results.status !== 'done' && results.status !== 'running' && !results.failures?.length) {
+    problem(`the suite ended with status "${results.status}"`);
+  }
   if (exitCode !== undefined && exitCode !== 0 && failures.length === 0) {
     problem(`the extension host exited with code ${exitCode} although no test failed`);
   }
@@ -214,7 +240,11 @@ export async function runSuiteInExtensionHost({
 /** Prints failures and the closing "N passed, N failed" line. */
 export function printSummary(result, out = process.stdout) {
   for (const f of result.failures) {
-    out.write(`  FAIL ${f.fullTitle}\n       ${f.error?.message ?? ''}\n`);
+    out.write(`  FAIL ${f.fullTitle}\n`);
+    const message = (f.error?.message ?? '').trim();
+    if (message && !f.fullTitle.endsWith(message)) {
+      out.write(message.replace(/^(?=.)/gm, '       ') + '\n');
+    }
   }
   out.write(`  (window log: ${path.relative(process.cwd(), result.logFile)})\n`);
   const skipped = result.pending ? `, ${result.pending} skipped` : '';
@@ -235,11 +265,17 @@ async function main() {
     },
   });
   if (!values.extension || !values.tests) {
-    console.error('usage: runInExtensionHost.mjs --extension <dir> --tests <index.js> [--workspace <dir>] [--timeout <ms>] [--files <paths>] [--grep <re>] [--echo]');
+    console.error(
+      'usage: runInExtensionHost.mjs --extension <dir> --tests <index.js> [--workspace <dir>] [--timeout <ms>] [--files <paths>] [--grep <re>] [--echo]',
+    );
     process.exit(2);
   }
   const env = {};
-  if (values.files) env.SCRATCHNET_TEST_FILES = values.files.split(path.delimiter).map((f) => path.resolve(f)).join(path.delimiter);
+  if (values.files)
+    env.SCRATCHNET_TEST_FILES = values.files
+      .split(path.delimiter)
+      .map((f) => path.resolve(f))
+      .join(path.delimiter);
   if (values.grep) env.SCRATCHNET_TEST_GREP = values.grep;
   const server = await startCodeServer({ name: 'ext-host-suite', workspace: values.workspace });
   let result;

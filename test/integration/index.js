@@ -15,13 +15,16 @@
 //   SCRATCHNET_TEST_GREP     optional: only run tests whose title matches.
 //   SCRATCHNET_TEST_TIMEOUT  optional: per-test timeout in ms (20000).
 //
-// The results file is written twice, each time atomically (temp + rename):
-// {"status":"running"} before the first test and the full report at the end,
-// so a reader can tell "never started" from "died while running".
+// The results file is always written atomically (temp + rename): first
+// {"status":"running"}, then again as each test starts (with "current": its
+// title), and the full report at the end ("done", or "error" when the files
+// could not be loaded), so a reader can tell "never started" from "died
+// while running <test>".
 // run() rejects when any test failed, no test ran, or loading failed; the
 // extension host then exits with code 1 (0 when it resolves).
 
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- the extension host loads this file with require(): CommonJS by necessity */
 
 const fs = require('fs');
 const path = require('path');
@@ -127,6 +130,11 @@ async function run() {
 
   await new Promise((resolve) => {
     const runner = mocha.run(() => resolve());
+    // Record the running test, so a hang or a crash can be pinned to it.
+    runner.on('test', (test) => {
+      report.current = test.fullTitle();
+      writeJsonAtomic(resultsFile, report);
+    });
     runner.on('pass', (test) => {
       report.passed += 1;
       report.tests.push({ fullTitle: test.fullTitle(), state: 'passed', durationMs: test.duration });
@@ -149,9 +157,12 @@ async function run() {
     report.failures.push({
       title: 'no tests ran',
       fullTitle: 'no tests ran',
-      error: { message: `no test ran from ${files.length} file(s) (grep: ${process.env.SCRATCHNET_TEST_GREP || 'none'})` },
+      error: {
+        message: `no test ran from ${files.length} file(s) (grep: ${process.env.SCRATCHNET_TEST_GREP || 'none'})`,
+      },
     });
   }
+  delete report.current;
   finish('done');
   if (report.failed > 0) {
     throw new Error(`${report.failed} test(s) failed`);

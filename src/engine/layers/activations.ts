@@ -52,7 +52,8 @@ export class Relu extends Elementwise {
     const m = this.mask;
     for (let i = 0; i < xd.length; i++) {
       const v = xd[i];
-      if (v > 0) {
+      if (!(v <= 0)) {
+        // v > 0, or NaN, which passes through as in the book's Relu (mask = x <= 0) so divergence shows
         o[i] = v;
         m[i] = 1;
       } else {

@@ -1,0 +1,13 @@
+// Lint set-up: typescript-eslint's recommended rules over the TypeScript sources and tests.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.code-server/**', 'test-results/**', 'test/harness/**', 'test/preview/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+);

@@ -1,0 +1,141 @@
+/**
+ * Command ids and their handlers. "Train Network" trains a preset picked from a list, or the network
+ * file in the active editor; tests and keybindings may pass a preset name or a file URI directly.
+ */
+import * as vscode from 'vscode';
+import { PRESETS, findPreset } from './engine/presets';
+import { validateSpec, type NetworkSpec } from './engine/spec';
+import type { Controller } from './controller';
+import { specProblems } from './diagnostics/specDiagnostics';
+import { defaultPreset, runOptionsFromSettings } from './settings';
+import type { RunOptions } from './shared/protocol';
+
+/** Every command the extension contributes. */
+export const COMMANDS = {
+  trainNetwork: 'scratchnet.trainNetwork',
+  stopTraining: 'scratchnet.stopTraining',
+  pauseTraining: 'scratchnet.pauseTraining',
+  resumeTraining: 'scratchnet.resumeTraining',
+  newNetworkFile: 'scratchnet.newNetworkFile',
+  showPanel: 'scratchnet.showPanel',
+} as const;
+
+/** Whether a document is a network file. */
+export function isNetworkFile(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  return !!doc && doc.uri.path.endsWith('.scratchnet.json');
+}
+
+/** Arguments "Train Network" accepts when called programmatically. */
+export interface TrainArgs {
+  preset?: string;
+  file?: vscode.Uri | string;
+  options?: Partial<RunOptions>;
+}
+
+async function specFromDocument(doc: vscode.TextDocument): Promise<NetworkSpec | undefined> {
+  const text = doc.getText();
+  const problems = specProblems(text);
+  if (problems.length) {
+    const first = problems[0];
+    const line = doc.positionAt(first.start).line + 1;
+    const choice = await vscode.window.showErrorMessage(
+      `Scratchnet: ${vscode.workspace.asRelativePath(doc.uri)} has ${problems.length} problem${problems.length > 1 ? 's' : ''}; line ${line}: ${first.message}`,
+      'Show Problems',
+    );
+    if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    return undefined;
+  }
+  const spec = validateSpec(JSON.parse(text)) as NetworkSpec;
+  const base = doc.uri.path.split('/').pop()!.replace(/\.scratchnet\.json$/, '');
+  return { ...spec, name: spec.name ?? base };
+}
+
+async function pickSpec(): Promise<NetworkSpec | undefined> {
+  const active = vscode.window.activeTextEditor?.document;
+  type Item = vscode.QuickPickItem & { spec?: NetworkSpec; doc?: vscode.TextDocument };
+  const items: Item[] = [];
+  if (isNetworkFile(active)) {
+    items.push({ label: `$(file) ${vscode.workspace.asRelativePath(active.uri)}`, description: 'the network file in the editor', doc: active });
+    items.push({ label: 'presets', kind: vscode.QuickPickItemKind.Separator });
+  }
+  const preferred = defaultPreset();
+  const presets = [...PRESETS].sort((a, b) => Number(b.name === preferred) - Number(a.name === preferred));
+  for (const p of presets) items.push({ label: p.name, detail: p.description, spec: p.spec });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Scratchnet: Train Network', placeHolder: 'Pick a network to train', matchOnDetail: true });
+  if (!picked) return undefined;
+  return picked.doc ? specFromDocument(picked.doc) : structuredClone(picked.spec);
+}
+
+async function resolveArgs(arg: unknown): Promise<{ spec: NetworkSpec; options?: Partial<RunOptions> } | undefined> {
+  if (arg instanceof vscode.Uri) arg = { file: arg };
+  if (typeof arg === 'string') arg = { preset: arg };
+  if (arg && typeof arg === 'object') {
+    const a = arg as TrainArgs;
+    if (a.preset) {
+      const p = findPreset(a.preset);
+      if (!p) throw new Error(`unknown preset "${a.preset}"; valid: ${PRESETS.map((x) => x.name).join(', ')}`);
+      return { spec: structuredClone(p.spec), options: a.options };
+    }
+    if (a.file) {
+      const uri = typeof a.file === 'string' ? vscode.Uri.file(a.file) : a.file;
+      const spec = await specFromDocument(await vscode.workspace.openTextDocument(uri));
+      return spec ? { spec, options: a.options } : undefined;
+    }
+  }
+  const spec = await pickSpec();
+  return spec ? { spec } : undefined;
+}
+
+/** Creates an untitled network file from a preset. */
+async function newNetworkFile(): Promise<void> {
+  const picked = await vscode.window.showQuickPick(
+    PRESETS.map((p) => ({ label: p.name, detail: p.description })),
+    { title: 'Scratchnet: New Network File', placeHolder: 'Start from which preset?' },
+  );
+  if (!picked) return;
+  const spec = structuredClone(findPreset(picked.label)!.spec);
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const content = `${JSON.stringify(spec, null, 2)}\n`;
+  if (folder) {
+    let uri = vscode.Uri.joinPath(folder, `${picked.label}.scratchnet.json`);
+    for (let i = 2; await exists(uri); i++) uri = vscode.Uri.joinPath(folder, `${picked.label}-${i}.scratchnet.json`);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+    await vscode.window.showTextDocument(uri);
+  } else {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
+    await vscode.window.showTextDocument(doc);
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Registers every command. */
+export function registerCommands(context: vscode.ExtensionContext, controller: Controller): void {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  reg(COMMANDS.trainNetwork, async (arg?: unknown) => {
+    try {
+      const r = await resolveArgs(arg);
+      if (!r) return undefined;
+      await controller.train(r.spec, { ...runOptionsFromSettings(), ...(r.options ?? {}) });
+      return true;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Scratchnet: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  });
+  reg(COMMANDS.stopTraining, () => controller.stop());
+  reg(COMMANDS.pauseTraining, () => controller.pause());
+  reg(COMMANDS.resumeTraining, () => controller.resume());
+  reg(COMMANDS.newNetworkFile, () => newNetworkFile());
+  reg(COMMANDS.showPanel, () => {
+    if (controller.session) controller.panel.show(controller.session, false);
+    else void vscode.window.showInformationMessage('Scratchnet: no run yet. Run "Scratchnet: Train Network" first.');
+  });
+}

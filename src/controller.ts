@@ -1,0 +1,128 @@
+/**
+ * The extension's state: the current run's session, the panel and the Layers view, and the glue
+ * between them (selection both ways, progress, errors). Commands call into it.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NetworkSpec } from './engine/spec';
+import { TrainingPanel } from './panels/trainingPanel';
+import { TrainingSession } from './session/trainingSession';
+import type { RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
+import { LayersProvider, type LayerNode } from './views/layersView';
+
+export class Controller implements vscode.Disposable {
+  session: TrainingSession | undefined;
+  readonly layers = new LayersProvider();
+  readonly panel: TrainingPanel;
+  readonly tree: vscode.TreeView<LayerNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.panel = new TrainingPanel(context.extensionUri, {
+      onCommand: (name) => this.uiCommand(name),
+      onSelectLayer: (id) => this.revealLayer(id),
+    });
+    this.tree = vscode.window.createTreeView('scratchnet.layers', { treeDataProvider: this.layers, showCollapseAll: true });
+    this.tree.onDidChangeSelection(
+      (e) => {
+        const n = e.selection[0];
+        if (n) this.panel.selectLayer(n.layer.id);
+      },
+      undefined,
+      this.disposables,
+    );
+    this.disposables.push(this.tree);
+  }
+
+  private uiCommand(name: WebviewCommandName): void {
+    if (name === 'pause') this.session?.pause();
+    else if (name === 'resume') this.session?.resume();
+    else void this.stop();
+  }
+
+  private revealLayer(id: string | null): void {
+    if (!id) return;
+    const node = this.layers.layerNode(id);
+    if (node) void this.tree.reveal(node, { select: true, focus: false, expand: true });
+  }
+
+  /** Starts a run of `spec`, stopping any run in progress. */
+  async train(spec: NetworkSpec, options: RunOptions): Promise<TrainingSession> {
+    await this.stop();
+    const session = new TrainingSession(path.join(this.context.extensionPath, 'dist', 'worker.js'), this.context.extensionPath);
+    this.session = session;
+    this.layers.setLayers([]);
+    session.onEvent((e) => this.onEvent(session, e));
+    this.panel.show(session);
+    this.showProgress(session, spec.name ?? 'network');
+    session.start(spec, options);
+    void vscode.commands.executeCommand('setContext', 'scratchnet.running', true);
+    return session;
+  }
+
+  private onEvent(session: TrainingSession, e: WorkerEvent): void {
+    if (session !== this.session) return;
+    switch (e.type) {
+      case 'run/started':
+        this.layers.setLayers(e.layers);
+        break;
+      case 'probe/params':
+        this.layers.setStats(e.stats);
+        break;
+      case 'train/state':
+        void vscode.commands.executeCommand('setContext', 'scratchnet.running', e.state === 'running' || e.state === 'paused' || e.state === 'starting');
+        void vscode.commands.executeCommand('setContext', 'scratchnet.paused', e.state === 'paused');
+        break;
+      case 'run/error':
+        void vscode.window.showErrorMessage(
+          `Scratchnet: ${e.message} (${e.where}).${e.recoverable ? ' The weights trained so far are kept.' : ''}`,
+        );
+        break;
+      default:
+        break;
+    }
+  }
+
+  private showProgress(session: TrainingSession, name: string): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Scratchnet: training ${name}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          token.onCancellationRequested(() => void session.stop());
+          let reported = 0;
+          const off = session.onEvent((e) => {
+            const total = session.store.started?.totalIterations ?? 0;
+            if (e.type === 'train/metrics' && total > 0) {
+              const pct = (100 * e.iteration) / total;
+              progress.report({
+                increment: pct - reported,
+                message: `iteration ${e.iteration}/${total} · loss ${e.losses[e.losses.length - 1].toFixed(4)}`,
+              });
+              reported = pct;
+            } else if (e.type === 'train/state' && (e.state === 'done' || e.state === 'stopped' || e.state === 'error')) {
+              off();
+              resolve();
+            }
+          });
+        }),
+    );
+  }
+
+  pause(): void {
+    this.session?.pause();
+  }
+
+  resume(): void {
+    this.session?.resume();
+  }
+
+  async stop(): Promise<void> {
+    await this.session?.stop();
+  }
+
+  dispose(): void {
+    this.session?.dispose();
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}

@@ -1,0 +1,308 @@
+// Scratchnet's float32 GEMM kernel in AssemblyScript, compiled to WebAssembly SIMD by
+// scripts/build-wasm.mjs (three builds from this one source: plain SIMD, relaxed SIMD, and shared
+// memory for threads). Not TypeScript: tsc and eslint must skip this folder.
+//
+// C(m×n) (+)= op(A)(m×k) · op(B)(k×n), row-major float32 in this module's linear memory, with BLAS
+// strides: transA = 0: A stored m×k, A[i,p] at a + 4(i·lda + p); transA = 1: A stored k×m, at
+// a + 4(p·lda + i); transB likewise for B (stored k×n, or n×k when transposed).
+//
+// Blocking (after Goto & van de Geijn): k is cut into blocks of KC. For each, op(B) is packed into
+// panels of 8 columns (KC×8 floats, zero-padded past the last column) and op(A), in row blocks of MC,
+// into strips of 4 rows (KC×4, zero-padded below the last row), so the micro-kernel reads both
+// contiguously: a B panel (8 KB) stays in L1 while it passes over the A block (128 KB, in L2). The
+// micro-kernel keeps a 4×8 tile of C in eight f32x4 registers; per step of k it loads two B vectors
+// and splats four A values: 8 multiply-adds. Bigger tiles or an unrolled k loop make V8's TurboFan
+// spill registers (measured with `node --print-wasm-code`), halving the speed.
+//
+// The caller owns all memory and passes the scratch areas, so two instances on one shared memory
+// (threads) never touch the same bytes as long as their scratch areas and C blocks are disjoint.
+
+// @ts-ignore: decorator
+@inline const KC: i32 = 256;
+// @ts-ignore: decorator
+@inline const MC: i32 = 128;
+
+/** The block sizes, for the caller to size the packing areas: bp 4·KC·round8(n), ap 4·KC·MC bytes. */
+export const BLOCK_K: i32 = KC;
+export const BLOCK_M: i32 = MC;
+
+// @ts-ignore: decorator
+@inline
+function madd(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(x, y, acc);
+  } else {
+    return f32x4.add(acc, f32x4.mul(x, y));
+  }
+}
+
+/**
+ * Packs op(B)[pc..pc+kc, 0..n] into panels of 8 columns: panel q holds kc rows of 8 floats at
+ * bp + 32·kc·q, zero-padded right of the last column. `ldb` is B's row stride in bytes.
+ */
+function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: usize): void {
+  for (let j = 0; j < n; j += 8) {
+    const nr = min(8, n - j);
+    let dst = bp;
+    if (transB == 0) {
+      // B stored k×n: 8 adjacent floats of a row per k.
+      let src = b + <usize>pc * ldb + (<usize>j << 2);
+      if (nr == 8) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += ldb;
+          dst += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, f32x4.splat(0));
+          v128.store(dst, f32x4.splat(0), 16);
+          for (let jj = 0; jj < nr; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(src + (<usize>jj << 2)));
+          src += ldb;
+          dst += 32;
+        }
+      }
+    } else {
+      // B stored n×k: column j of op(B) is row j of the store, contiguous along k. Transpose 4×4 blocks.
+      const s0 = b + <usize>j * ldb + (<usize>pc << 2);
+      if (nr == 8) {
+        let r0 = s0;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          let x0 = v128.load(r0);
+          let x1 = v128.load(r0 + ldb);
+          let x2 = v128.load(r0 + 2 * ldb);
+          let x3 = v128.load(r0 + 3 * ldb);
+          let t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+          let t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+          let t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+          let t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+          v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+          v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 32);
+          v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 64);
+          v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 96);
+          const r4 = r0 + 4 * ldb;
+          x0 = v128.load(r4);
+          x1 = v128.load(r4 + ldb);
+          x2 = v128.load(r4 + 2 * ldb);
+          x3 = v128.load(r4 + 3 * ldb);
+          t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+          t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+          t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+          t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+          v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5), 16);
+          v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 48);
+          v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 80);
+          v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 112);
+          r0 += 16;
+          dst += 128;
+        }
+        for (; p < kc; p++) {
+          for (let jj = 0; jj < 8; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(r0 + <usize>jj * ldb));
+          r0 += 4;
+          dst += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, f32x4.splat(0));
+          v128.store(dst, f32x4.splat(0), 16);
+          const r = s0 + (<usize>p << 2);
+          for (let jj = 0; jj < nr; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(r + <usize>jj * ldb));
+          dst += 32;
+        }
+      }
+    }
+    bp += <usize>kc << 5;
+  }
+}
+
+/**
+ * Packs A[ic..ie, pc..pc+kc] into strips of 4 rows: strip s holds kc columns of 4 floats at
+ * ap + 16·kc·s, zero-padded below the last row. A row i at column p: a + i·rs + p·cs (bytes).
+ */
+function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: usize): void {
+  for (let i = ic; i < ie; i += 4) {
+    const mr = min(4, ie - i);
+    let src = a + <usize>i * rs;
+    let dst = ap;
+    if (mr == 4 && rs == 4) {
+      // A stored k×m (transposed): the 4 rows at one column are adjacent.
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        src += cs;
+        dst += 16;
+      }
+    } else if (mr == 4 && cs == 4) {
+      // A stored m×k: transpose 4×4 blocks from the four rows.
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const x0 = v128.load(src);
+        const x1 = v128.load(src + rs);
+        const x2 = v128.load(src + 2 * rs);
+        const x3 = v128.load(src + 3 * rs);
+        const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 16);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 32);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 48);
+        src += 16;
+        dst += 64;
+      }
+      for (; p < kc; p++) {
+        store<f32>(dst, load<f32>(src));
+        store<f32>(dst, load<f32>(src + rs), 4);
+        store<f32>(dst, load<f32>(src + 2 * rs), 8);
+        store<f32>(dst, load<f32>(src + 3 * rs), 12);
+        src += 4;
+        dst += 16;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, f32x4.splat(0));
+        for (let r = 0; r < mr; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + <usize>r * rs));
+        src += cs;
+        dst += 16;
+      }
+    }
+    ap += <usize>kc << 4;
+  }
+}
+
+/**
+ * The 4×8 micro-kernel: C tile (+)= packed A strip (kc×4) · packed B panel (kc×8).
+ * `mr`×`nr` is the valid part of the tile (edge tiles go through the scratch tile `tmp`).
+ */
+function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, tmp: usize): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(ap);
+    c00 = madd(c00, x, b0);
+    c01 = madd(c01, x, b1);
+    x = v128.load32_splat(ap, 4);
+    c10 = madd(c10, x, b0);
+    c11 = madd(c11, x, b1);
+    x = v128.load32_splat(ap, 8);
+    c20 = madd(c20, x, b0);
+    c21 = madd(c21, x, b1);
+    x = v128.load32_splat(ap, 12);
+    c30 = madd(c30, x, b0);
+    c31 = madd(c31, x, b1);
+    ap += 16;
+    bp += 32;
+  }
+  if (mr == 4 && nr == 8) {
+    if (acc) {
+      v128.store(c, f32x4.add(c00, v128.load(c)));
+      v128.store(c, f32x4.add(c01, v128.load(c, 16)), 16);
+      c += ldc;
+      v128.store(c, f32x4.add(c10, v128.load(c)));
+      v128.store(c, f32x4.add(c11, v128.load(c, 16)), 16);
+      c += ldc;
+      v128.store(c, f32x4.add(c20, v128.load(c)));
+      v128.store(c, f32x4.add(c21, v128.load(c, 16)), 16);
+      c += ldc;
+      v128.store(c, f32x4.add(c30, v128.load(c)));
+      v128.store(c, f32x4.add(c31, v128.load(c, 16)), 16);
+    } else {
+      v128.store(c, c00);
+      v128.store(c, c01, 16);
+      c += ldc;
+      v128.store(c, c10);
+      v128.store(c, c11, 16);
+      c += ldc;
+      v128.store(c, c20);
+      v128.store(c, c21, 16);
+      c += ldc;
+      v128.store(c, c30);
+      v128.store(c, c31, 16);
+    }
+    return;
+  }
+  v128.store(tmp, c00);
+  v128.store(tmp, c01, 16);
+  v128.store(tmp, c10, 32);
+  v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64);
+  v128.store(tmp, c21, 80);
+  v128.store(tmp, c30, 96);
+  v128.store(tmp, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    const t = tmp + (<usize>r << 5);
+    for (let jj = 0; jj < nr; jj++) {
+      const o = <usize>jj << 2;
+      const v = load<f32>(t + o);
+      store<f32>(c + o, acc ? load<f32>(c + o) + v : v);
+    }
+    c += ldc;
+  }
+}
+
+/**
+ * C (+)= op(A) · op(B), BLAS style: op(A) is m×k, op(B) k×n, C m×n; `lda`, `ldb`, `ldc` are the row
+ * strides of the stored matrices in floats (A stored m×k: lda ≥ k; stored k×m (transA): lda ≥ m; and
+ * likewise for B). Pointers are byte offsets into this module's memory. Scratch the caller provides:
+ * `bp` 4·KC·round8(n) bytes, `ap` 4·KC·MC bytes, `tmp` 128 bytes, all 16-byte aligned.
+ */
+export function gemm(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  k: i32,
+  n: i32,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: i32,
+  bp: usize,
+  ap: usize,
+  tmp: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const ldcb = <usize>ldc << 2;
+  if (k <= 0) {
+    if (accumulate == 0) {
+      for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcb, 0, <usize>n << 2);
+    }
+    return;
+  }
+  // op(A) row i at column p: a + i·rs + p·cs (bytes).
+  const rs: usize = transA == 0 ? <usize>lda << 2 : 4;
+  const cs: usize = transA == 0 ? 4 : <usize>lda << 2;
+  const ldbb = <usize>ldb << 2;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const acc = accumulate != 0 || pc > 0;
+    packB(b, ldbb, transB, n, pc, kc, bp);
+    const ak = a + <usize>pc * cs;
+    for (let ic = 0; ic < m; ic += MC) {
+      const ie = min(m, ic + MC);
+      packA(ak, rs, cs, ic, ie, kc, ap);
+      let bq = bp;
+      for (let j = 0; j < n; j += 8) {
+        const nr = min(8, n - j);
+        let aq = ap;
+        for (let i = ic; i < ie; i += 4) {
+          kernel4x8(aq, bq, kc, c + <usize>i * ldcb + (<usize>j << 2), ldcb, min(4, ie - i), nr, acc, tmp);
+          aq += <usize>kc << 4;
+        }
+        bq += <usize>kc << 5;
+      }
+    }
+  }
+}

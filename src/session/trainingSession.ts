@@ -1,0 +1,123 @@
+/**
+ * Owns the training worker of one run: starts it, forwards commands, checks and records every event
+ * in a RunStore, and turns a worker that dies into an error event, so the editor keeps working and the
+ * last checkpointed weights stay available.
+ */
+import { Worker } from 'node:worker_threads';
+import type { NetworkSpec } from '../engine/spec';
+import { isWorkerEvent, type RunOptions, type WorkerCommand, type WorkerEvent } from '../shared/protocol';
+import { RunStore } from './runStore';
+
+/** Called for every event of the run, after the store has recorded it. */
+export type EventListener = (e: WorkerEvent) => void;
+
+export class TrainingSession {
+  readonly store = new RunStore();
+  private worker: Worker | undefined;
+  private readonly listeners = new Set<EventListener>();
+  private ended = false;
+
+  constructor(
+    readonly workerPath: string,
+    readonly extensionPath: string,
+  ) {}
+
+  /** Subscribes to events; returns an unsubscribe function. */
+  onEvent(l: EventListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** True while the worker is alive and the run has not ended. */
+  get active(): boolean {
+    return this.worker !== undefined && !this.ended;
+  }
+
+  /** The worker's thread id (tests use it to find and kill the worker). */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  private emit(e: WorkerEvent): void {
+    this.store.apply(e);
+    if (e.type === 'train/state' && (e.state === 'done' || e.state === 'stopped' || e.state === 'error')) this.ended = true;
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        console.error('[scratchnet] listener failed', err);
+      }
+    }
+  }
+
+  /** Starts the worker and the run. */
+  start(spec: NetworkSpec, options: RunOptions): void {
+    if (this.worker) throw new Error('this session has already started');
+    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    this.worker = worker;
+    worker.on('message', (msg: unknown) => {
+      if (!isWorkerEvent(msg)) {
+        console.error('[scratchnet] dropped a malformed worker message', msg);
+        return;
+      }
+      this.emit(msg);
+    });
+    worker.on('error', (err) => this.crash(`the training worker failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (!this.ended) this.crash(`the training worker exited unexpectedly (exit code ${code})`);
+      this.worker = undefined;
+    });
+    this.send({ type: 'run/start', spec, options, extensionPath: this.extensionPath });
+  }
+
+  private crash(message: string): void {
+    if (this.ended) return;
+    const iteration = this.store.iteration;
+    this.emit({ type: 'run/error', message, where: `worker, after iteration ${iteration}`, recoverable: this.store.weights !== null });
+    this.emit({ type: 'train/state', state: 'error', iteration });
+  }
+
+  /** Sends a command to the worker, if it is alive. */
+  send(cmd: WorkerCommand): void {
+    this.worker?.postMessage(cmd);
+  }
+
+  pause(): void {
+    this.send({ type: 'run/pause' });
+  }
+
+  resume(): void {
+    this.send({ type: 'run/resume' });
+  }
+
+  /** Asks the worker to stop, then ends it. */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    if (!this.ended) {
+      const stopped = new Promise<void>((resolve) => {
+        const off = this.onEvent((e) => {
+          if (e.type === 'train/state' && e.state !== 'running' && e.state !== 'paused' && e.state !== 'starting') {
+            off();
+            resolve();
+          }
+        });
+        setTimeout(() => {
+          off();
+          resolve();
+        }, 2000);
+      });
+      this.send({ type: 'run/stop' });
+      await stopped;
+    }
+    this.ended = true;
+    await w.terminate();
+  }
+
+  /** Ends the worker at once (no stop handshake). */
+  dispose(): void {
+    this.ended = true;
+    void this.worker?.terminate();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The WebAssembly SIMD GEMM (src/engine/kernels/wasmGemm.ts) against the TypeScript reference, in the
+ * three forms with and without accumulate, on shapes that hit every edge of its blocking: tiles of
+ * 4×8 (m % 4, n % 8), k blocks of 256, row blocks of 128, and the MNIST shapes of the book's nets.
+ */
+import assert from 'node:assert/strict';
+import { gemmBackend, gemmNN, gemmNT, gemmTN, setGemmBackend, typescriptGemm, type GemmBackend } from '../../src/engine/gemm';
+import {
+  createWasmGemm,
+  wasmGemmUnavailableReason,
+  wasmRelaxedSimdAvailable,
+  type WasmGemm,
+} from '../../src/engine/kernels/wasmGemm';
+import { Rng } from '../../src/engine/rng';
+
+type Form = 'nn' | 'tn' | 'nt';
+const FORMS: readonly Form[] = ['nn', 'tn', 'nt'];
+
+/** (m, k, n) */
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 1],
+  [3, 1, 3],
+  [3, 5, 7],
+  [7, 3, 1],
+  [4, 4, 8],
+  [4, 256, 8],
+  [5, 257, 9],
+  [17, 33, 7],
+  [33, 17, 100],
+  [1, 100, 33],
+  [129, 300, 17],
+  [3, 513, 33],
+  [100, 784, 50],
+  [100, 50, 10],
+  [30, 25, 576],
+];
+
+function random(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+/** Element (i, p) of op(A) and (p, j) of op(B) for a form. */
+function getA(form: Form, a: Float32Array, m: number, k: number, i: number, p: number): number {
+  return form === 'tn' ? a[p * m + i] : a[i * k + p];
+}
+function getB(form: Form, b: Float32Array, k: number, n: number, p: number, j: number): number {
+  return form === 'nt' ? b[j * k + p] : b[p * n + j];
+}
+
+/**
+ * Asserts |x − y| ≤ 2·k·u·(Σₚ|a||b| + |c₀|) element by element (u = 2⁻²⁴): the float32 rounding bound
+ * of two k-term sums, relative to the magnitude of each result. A dropped or doubled term is ~1/k of
+ * that sum, far outside. Returns the largest error relative to max |C|, for the message.
+ */
+function assertClose(
+  form: Form,
+  x: Float32Array,
+  y: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  c0: Float32Array | undefined,
+  m: number,
+  k: number,
+  n: number,
+  label: string,
+): void {
+  const u = 2 ** -24;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let mag = c0 ? Math.abs(c0[i * n + j]) : 0;
+      for (let p = 0; p < k; p++) mag += Math.abs(getA(form, a, m, k, i, p) * getB(form, b, k, n, p, j));
+      const tol = 2 * (k + 2) * u * mag + 1e-30;
+      const d = Math.abs(x[i * n + j] - y[i * n + j]);
+      if (!(d <= tol)) {
+        assert.fail(`${label}: C[${i},${j}] = ${x[i * n + j]}, reference ${y[i * n + j]} (|Δ| ${d} > ${tol})`);
+      }
+    }
+  }
+}
+
+function checkBackend(backend: GemmBackend, seed: number): void {
+  const rng = new Rng(seed);
+  for (const [m, k, n] of SHAPES) {
+    for (const form of FORMS) {
+      for (const acc of [false, true]) {
+        const label = `${backend.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}`;
+        const a = random(m * k, rng);
+        const b = random(k * n, rng);
+        const c0 = random(m * n, rng);
+        const want = c0.slice();
+        const got = c0.slice();
+        typescriptGemm[form](a, b, want, m, k, n, acc);
+        backend[form](a, b, got, m, k, n, acc);
+        assertClose(form, got, want, a, b, acc ? c0 : undefined, m, k, n, label);
+      }
+    }
+  }
+}
+
+describe('WebAssembly SIMD GEMM', function () {
+  let wasm: WasmGemm;
+
+  before(async function () {
+    this.timeout(120000);
+    // The kernels are embedded by scripts/build-wasm.mjs (esbuild.mjs runs it); build them if missing.
+    if (wasmGemmUnavailableReason()?.includes('not built')) {
+      const { buildWasm } = (await import('../../scripts/build-wasm.mjs')) as {
+        buildWasm(o?: { quiet?: boolean }): Promise<string>;
+      };
+      await buildWasm({ quiet: true });
+    }
+    const reason = wasmGemmUnavailableReason();
+    assert.equal(reason, undefined, `WebAssembly GEMM unavailable: ${reason}`);
+    const w = createWasmGemm({ relaxed: false });
+    assert.ok(w);
+    wasm = w;
+  });
+
+  it('is the plain SIMD build when relaxed is off', function () {
+    assert.equal(wasm.variant, 'simd');
+    assert.equal(wasm.name, 'wasm-simd');
+  });
+
+  it('matches the TypeScript kernels: nn, tn, nt, with and without accumulate, odd sizes', function () {
+    checkBackend(wasm, 1);
+  });
+
+  it('matches again after the memory has grown and shrunk back (memory reuse)', function () {
+    const rng = new Rng(7);
+    for (const [m, k, n] of [
+      [300, 260, 270],
+      [3, 5, 7],
+      [200, 1000, 9],
+      [1, 1, 1],
+    ]) {
+      for (const form of FORMS) {
+        const a = random(m * k, rng);
+        const b = random(k * n, rng);
+        const want = new Float32Array(m * n);
+        const got = new Float32Array(m * n).fill(NaN); // overwritten without accumulate
+        typescriptGemm[form](a, b, want, m, k, n);
+        wasm[form](a, b, got, m, k, n);
+        assertClose(form, got, want, a, b, undefined, m, k, n, `${form} ${m}×${k}×${n}`);
+      }
+    }
+  });
+
+  it('takes subarrays and longer arrays, touching only C[0, m·n)', function () {
+    const rng = new Rng(3);
+    const [m, k, n] = [6, 11, 13];
+    const bigA = random(m * k + 20, rng);
+    const bigB = random(k * n + 20, rng);
+    for (const form of FORMS) {
+      const a = bigA.subarray(5, 5 + m * k + 3); // offset view, 3 elements too many
+      const b = bigB.subarray(7);
+      const bigC = random(m * n + 10, rng);
+      const c = bigC.subarray(2, 2 + m * n + 5);
+      const want = c.slice();
+      typescriptGemm[form](a, b, want, m, k, n, true);
+      const before = bigC.slice();
+      wasm[form](a, b, c, m, k, n, true);
+      assertClose(form, c.subarray(0, m * n), want.subarray(0, m * n), a, b, before.subarray(2), m, k, n, form);
+      assert.deepEqual(bigC.subarray(0, 2), before.subarray(0, 2));
+      assert.deepEqual(bigC.subarray(2 + m * n), before.subarray(2 + m * n));
+    }
+  });
+
+  it('k = 0 gives zeros, or leaves C as it was when accumulating', function () {
+    for (const form of FORMS) {
+      const c = new Float32Array([1, 2, 3, 4, 5, 6]);
+      wasm[form](new Float32Array(0), new Float32Array(0), c, 2, 0, 3, true);
+      assert.deepEqual([...c], [1, 2, 3, 4, 5, 6]);
+      wasm[form](new Float32Array(0), new Float32Array(0), c, 2, 0, 3);
+      assert.deepEqual([...c], [0, 0, 0, 0, 0, 0]);
+    }
+  });
+
+  it('rejects operands that are too small', function () {
+    assert.throws(() => wasm.nn(new Float32Array(5), new Float32Array(6), new Float32Array(4), 2, 3, 2), RangeError);
+    assert.throws(() => wasm.nt(new Float32Array(6), new Float32Array(5), new Float32Array(4), 2, 3, 2), RangeError);
+    assert.throws(() => wasm.tn(new Float32Array(6), new Float32Array(6), new Float32Array(3), 2, 3, 2), RangeError);
+  });
+
+  it('hands Float64Array operands to the TypeScript kernels, bit for bit', function () {
+    const rng = new Rng(5);
+    const [m, k, n] = [5, 9, 7];
+    const a = Float64Array.from(random(m * k, rng));
+    const b = Float64Array.from(random(k * n, rng));
+    for (const form of FORMS) {
+      const want = new Float64Array(m * n);
+      const got = new Float64Array(m * n);
+      typescriptGemm[form](a, b, want, m, k, n);
+      wasm[form](a, b, got, m, k, n);
+      assert.deepEqual(got, want);
+    }
+  });
+
+  it('installed with setGemmBackend, runs float32 and leaves float64 on the TypeScript path', function () {
+    const calls: string[] = [];
+    const spy: GemmBackend = {
+      name: 'wasm-spy',
+      nn: (...args) => (calls.push('nn'), wasm.nn(...args)),
+      tn: (...args) => (calls.push('tn'), wasm.tn(...args)),
+      nt: (...args) => (calls.push('nt'), wasm.nt(...args)),
+    };
+    const before = gemmBackend();
+    const rng = new Rng(11);
+    const [m, k, n] = [9, 10, 11];
+    try {
+      setGemmBackend(spy);
+      assert.equal(gemmBackend().name, 'wasm-spy');
+      // float32 → the installed backend
+      const a = random(m * k, rng);
+      const b = random(k * n, rng);
+      const c = new Float32Array(m * n);
+      const want = new Float32Array(m * n);
+      gemmNN(a, b, c, m, k, n);
+      typescriptGemm.nn(a, b, want, m, k, n);
+      assertClose('nn', c, want, a, b, undefined, m, k, n, 'gemmNN float32');
+      gemmTN(a, b.subarray(0, m * n), new Float32Array(k * n), k, m, n);
+      gemmNT(a, a, new Float32Array(m * m), m, k, m);
+      assert.deepEqual(calls, ['nn', 'tn', 'nt']);
+      // float64 → TypeScript, exactly, and the backend is not called
+      const a64 = Float64Array.from(a);
+      const b64 = Float64Array.from(b);
+      for (const [fn, form] of [
+        [gemmNN, 'nn'],
+        [gemmTN, 'tn'],
+        [gemmNT, 'nt'],
+      ] as const) {
+        const kk = form === 'tn' ? m : k;
+        const mm = form === 'tn' ? k : m;
+        const nb = form === 'nt' ? n * kk : kk * n;
+        const got = new Float64Array(mm * n);
+        const ref = new Float64Array(mm * n);
+        fn(a64, b64.subarray(0, nb), got, mm, kk, n);
+        typescriptGemm[form](a64, b64.subarray(0, nb), ref, mm, kk, n);
+        assert.deepEqual(got, ref);
+      }
+      assert.deepEqual(calls, ['nn', 'tn', 'nt']);
+    } finally {
+      setGemmBackend(before);
+    }
+    assert.equal(gemmBackend(), before);
+  });
+
+  it('the relaxed-SIMD build (f32x4.relaxed_madd) matches too, where this engine has it', function () {
+    if (!wasmRelaxedSimdAvailable(true)) this.skip();
+    const relaxed = createWasmGemm({ relaxed: true });
+    assert.ok(relaxed);
+    assert.equal(relaxed.variant, 'relaxed');
+    checkBackend(relaxed, 2);
+  });
+});

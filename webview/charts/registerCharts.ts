@@ -1,0 +1,14 @@
+/**
+ * Registers the chart.js parts the panel uses, and only those, to keep the bundle small: line
+ * charts on linear axes with a legend and tooltips.
+ */
+import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+
+let registered = false;
+
+/** Registers the parts once; later calls do nothing. */
+export function registerCharts(): void {
+  if (registered) return;
+  Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+  registered = true;
+}

@@ -1,0 +1,125 @@
+/**
+ * The layer graph: the input, one node per layer in order, and the loss, as an ordered list that
+ * wraps onto more rows when the panel is narrow. Layer nodes are buttons (`data-layer-id`): a click,
+ * Enter or Space selects one; arrow keys, Home and End move between them; Escape clears the
+ * selection.
+ */
+import type { LayerInfo, RunStartedEvent } from '../src/shared/protocol';
+import { el } from './dom';
+import { formatParams, formatShape } from './format';
+import type { PanelState } from './state';
+
+/** Renders the graph into a container and reports selections made in it. */
+export class LayerGraph {
+  private readonly list: HTMLOListElement;
+  private readonly empty: HTMLParagraphElement;
+  private shownRun: RunStartedEvent | null | undefined = undefined;
+  private shownSelection: string | null = null;
+  private buttons: HTMLButtonElement[] = [];
+
+  /** `onSelect` is called with the id of a layer the user selected, or null when cleared. */
+  constructor(
+    container: HTMLElement,
+    private readonly onSelect: (id: string | null) => void,
+  ) {
+    this.empty = el('p', { className: 'placeholder', text: 'Waiting for a run to start…' });
+    this.list = el('ol', { id: 'graph-nodes', className: 'graph-nodes', attrs: { 'aria-label': 'Layers, in order' } });
+    this.list.addEventListener('click', (e) => this.onClick(e));
+    this.list.addEventListener('keydown', (e) => this.onKey(e));
+    container.append(this.empty, this.list);
+  }
+
+  /** Rebuilds the nodes when the run changed and moves the highlight when the selection changed. */
+  update(s: PanelState): void {
+    if (s.started !== this.shownRun) {
+      this.shownRun = s.started;
+      this.build(s.started);
+      this.shownSelection = null;
+    }
+    if (s.selectedLayer !== this.shownSelection) {
+      this.shownSelection = s.selectedLayer;
+      for (const b of this.buttons) {
+        const on = b.dataset.layerId === s.selectedLayer;
+        b.classList.toggle('selected', on);
+        b.setAttribute('aria-pressed', String(on));
+        if (on) b.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      }
+    }
+  }
+
+  private build(run: RunStartedEvent | null): void {
+    this.list.replaceChildren();
+    this.buttons = [];
+    this.empty.hidden = run !== null;
+    this.list.hidden = run === null;
+    if (!run) return;
+    const inShape = run.layers[0]?.inShape ?? run.spec.input;
+    this.list.append(item(terminalNode('input', ['input', run.dataset.name, formatShape(inShape)]), false));
+    for (const layer of run.layers) {
+      const b = layerNode(layer);
+      this.buttons.push(b);
+      this.list.append(item(b, true));
+    }
+    this.list.append(item(terminalNode('loss', ['loss', run.spec.loss ?? 'softmax-cross-entropy', 'scalar']), true));
+  }
+
+  private onClick(e: MouseEvent): void {
+    const b = (e.target as Element).closest<HTMLButtonElement>('button[data-layer-id]');
+    if (b) this.onSelect(b.dataset.layerId ?? null);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const i = this.buttons.indexOf(e.target as HTMLButtonElement);
+    if (i < 0) return;
+    const last = this.buttons.length - 1;
+    const to: Record<string, number> = { ArrowLeft: i - 1, ArrowUp: i - 1, ArrowRight: i + 1, ArrowDown: i + 1, Home: 0, End: last };
+    if (e.key in to) {
+      e.preventDefault();
+      this.buttons[Math.max(0, Math.min(last, to[e.key]))].focus();
+    } else if (e.key === 'Escape') {
+      this.onSelect(null);
+    }
+  }
+}
+
+/** A list item holding a node, preceded by an arrow from the previous node. */
+function item(node: HTMLElement, arrow: boolean): HTMLLIElement {
+  const li = el('li', { className: 'graph-item' });
+  if (arrow) li.append(el('span', { className: 'graph-arrow', text: '→', attrs: { 'aria-hidden': 'true' } }));
+  li.append(node);
+  return li;
+}
+
+/** The button of one layer: id, kind, output shape, parameter count. */
+function layerNode(layer: LayerInfo): HTMLButtonElement {
+  const shape = formatShape(layer.outShape);
+  const params = formatParams(layer.paramCount);
+  return el(
+    'button',
+    {
+      className: `graph-node layer-node kind-${layer.kind}`,
+      attrs: {
+        type: 'button',
+        'data-layer-id': layer.id,
+        'aria-pressed': 'false',
+        'aria-label': `${layer.id}, ${layer.kind}, output ${shape}, ${params}`,
+        title: `${layer.id}: ${formatShape(layer.inShape)} → ${shape}`,
+      },
+    },
+    [
+      el('span', { className: 'node-id', text: layer.id }),
+      el('span', { className: 'node-kind', text: layer.kind }),
+      el('span', { className: 'node-shape', text: shape }),
+      el('span', { className: 'node-params', text: params }),
+    ],
+  );
+}
+
+/** The input or loss node (not a layer, so not selectable): a label, then detail lines. */
+function terminalNode(which: 'input' | 'loss', [label, kind, shape]: [string, string, string]): HTMLDivElement {
+  return el('div', { className: `graph-node terminal-node node-${which}`, attrs: { 'data-node': which } }, [
+    el('span', { className: 'node-id', text: label }),
+    el('span', { className: 'node-kind', text: kind }),
+    el('span', { className: 'node-shape', text: shape }),
+  ]);
+}

@@ -1,0 +1,104 @@
+/**
+ * The panel header: run name, state badge, progress (iteration / total, epoch, samples per second),
+ * the Pause / Resume / Stop buttons (Resume takes Pause's place while paused; the buttons are
+ * disabled once the run has ended), a one-line result when the run is done, and an error banner.
+ */
+import type { RunStartedEvent, RunState, WebviewCommandName } from '../src/shared/protocol';
+import { el, setText } from './dom';
+import { formatCount, formatPercent } from './format';
+import type { PanelState } from './state';
+
+/** Which commands make sense in each state. */
+const ENABLED: Record<RunState, readonly WebviewCommandName[]> = {
+  starting: ['pause', 'stop'],
+  running: ['pause', 'stop'],
+  paused: ['resume', 'stop'],
+  stopped: [],
+  done: [],
+  error: [],
+};
+
+/** The header's elements, kept to update them in place. */
+export class Header {
+  private readonly title = el('h1', { id: 'run-name', text: 'Scratchnet' });
+  private readonly badge = el('span', { id: 'state-badge', className: 'badge', attrs: { role: 'status' } });
+  private readonly progress = el('span', { id: 'progress' });
+  private readonly epoch = el('span', { id: 'epoch' });
+  private readonly speed = el('span', { id: 'speed' });
+  private readonly result = el('p', { id: 'run-result', className: 'run-result' });
+  private readonly error = el('div', { id: 'error-banner', className: 'error-banner', attrs: { role: 'alert' } });
+  private readonly buttons: Record<WebviewCommandName, HTMLButtonElement>;
+
+  /** Builds the header into `root`; `onCommand` is called when a button is pressed. */
+  constructor(root: HTMLElement, onCommand: (name: WebviewCommandName) => void) {
+    const button = (name: WebviewCommandName, label: string, secondary: boolean) => {
+      const b = el('button', {
+        id: `btn-${name}`,
+        className: secondary ? 'secondary' : '',
+        text: label,
+        attrs: { type: 'button', 'data-command': name },
+      });
+      b.addEventListener('click', () => onCommand(name));
+      return b;
+    };
+    this.buttons = { pause: button('pause', 'Pause', false), resume: button('resume', 'Resume', false), stop: button('stop', 'Stop', true) };
+    this.error.hidden = true;
+    this.result.hidden = true;
+    root.append(
+      el('div', { className: 'header-row' }, [
+        el('div', { className: 'title-group' }, [this.title, this.badge]),
+        el('div', { className: 'controls', attrs: { role: 'group', 'aria-label': 'Run controls' } }, [
+          this.buttons.pause,
+          this.buttons.resume,
+          this.buttons.stop,
+        ]),
+      ]),
+      el('div', { className: 'stats', attrs: { 'aria-label': 'Progress' } }, [this.progress, this.epoch, this.speed]),
+      this.result,
+      this.error,
+    );
+  }
+
+  /** Shows the state. */
+  update(s: PanelState): void {
+    const run = s.started;
+    setText(this.title, run ? run.name : 'Scratchnet');
+    setText(this.badge, s.state);
+    this.badge.dataset.state = s.state;
+    setText(this.progress, run ? `iteration ${formatCount(s.iteration)} / ${formatCount(run.totalIterations)}` : 'no run yet');
+    setText(this.epoch, run ? `epoch ${currentEpoch(s.iteration, run)} / ${Math.ceil(run.totalIterations / run.itersPerEpoch)}` : '');
+    setText(this.speed, run && s.samplesPerSecond > 0 ? `${formatCount(s.samplesPerSecond)} samples/s` : '');
+    const enabled = ENABLED[s.state];
+    for (const [name, b] of Object.entries(this.buttons) as [WebviewCommandName, HTMLButtonElement][]) {
+      b.disabled = !run || !enabled.includes(name);
+    }
+    this.buttons.pause.hidden = s.state === 'paused';
+    this.buttons.resume.hidden = s.state !== 'paused';
+    this.result.hidden = !s.done;
+    if (s.done) {
+      setText(
+        this.result,
+        `Done in ${s.done.seconds.toFixed(1)} s: test accuracy ${formatPercent(s.done.testAccuracy)}, ` +
+          `train accuracy ${formatPercent(s.done.trainAccuracy)}.`,
+      );
+    }
+    this.error.hidden = !s.error;
+    if (s.error) {
+      const text = `Error (${s.error.where}): ${s.error.message}`;
+      const note = s.error.recoverable ? 'The weights trained so far are intact.' : '';
+      if (this.error.dataset.text !== text + note) {
+        this.error.dataset.text = text + note;
+        this.error.replaceChildren(
+          el('span', { className: 'error-message', text }),
+          ...(note ? [el('span', { className: 'error-note', text: note })] : []),
+        );
+      }
+    }
+  }
+}
+
+/** The epoch an iteration belongs to (1-based; the last epoch once the run is over). */
+export function currentEpoch(iteration: number, run: Pick<RunStartedEvent, 'totalIterations' | 'itersPerEpoch'>): number {
+  const epochs = Math.max(1, Math.ceil(run.totalIterations / run.itersPerEpoch));
+  return Math.min(epochs, Math.floor(iteration / run.itersPerEpoch) + 1);
+}
