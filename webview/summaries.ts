@@ -2,14 +2,14 @@
  * The text alternatives of the charts: one line each saying what the chart shows right now. They
  * are pure functions of the panel state so that tests and screen readers see the same words.
  */
-import { formatEpoch, formatLoss, formatPercent } from './format';
+import { formatCount, formatEpoch, formatLoss, formatPercent } from './format';
 import type { PanelState } from './state';
 
 /** `Loss 0.312 at iteration 600 of 600 (2.304 at iteration 1).` */
 export function lossSummary(s: PanelState): string {
   const n = s.losses.length;
   if (n === 0) return 'No loss recorded yet.';
-  const total = s.started ? ` of ${s.started.totalIterations}` : '';
+  const total = s.started ? ` of ${formatCount(s.started.totalIterations)}` : '';
   const last = `Loss ${formatLoss(s.losses[n - 1])} at iteration ${s.lossIterations[n - 1]}${total}`;
   if (n === 1) return `${last}.`;
   let min = 0;

@@ -26,7 +26,12 @@ function checkSizes(form: string, a: Arr, b: Arr, c: Arr, na: number, nb: number
   }
 }
 
-/** The reference kernels in plain TypeScript: loop orders chosen so the inner loop runs along rows. */
+/**
+ * The reference kernels in plain TypeScript: loop orders chosen so the inner loop runs along rows.
+ * nn and tn skip a row update when the A element is exactly 0 (MNIST pixels and ReLU outputs are
+ * mostly zeros); so 0 × NaN in B gives 0 there, not NaN — a NaN weight still reaches the loss through
+ * every other product, which is where divergence is detected.
+ */
 export const typescriptGemm: GemmBackend = {
   name: 'typescript',
   nn(a, b, c, m, k, n, accumulate = false) {

@@ -11,8 +11,10 @@ export class Rng {
   private spare: number | undefined;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
-    let x = seed >>> 0 || 0x9e3779b9;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`seed must be an integer in 0..2^32−1, got ${seed}`);
+    }
+    let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) | 0;
       let z = x;

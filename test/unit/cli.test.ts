@@ -17,7 +17,12 @@ interface Run {
 
 /** Runs `node bin/scratchnet.js ...args` and waits for it. */
 function cli(args: string[], timeout = 120_000): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -75,14 +80,35 @@ describe('cli (node bin/scratchnet.js)', function () {
 
   it('train twice with the same seed: identical loss and accuracies, all keys present', function () {
     this.timeout(240_000);
-    const args = ['train', '--preset', 'two-layer', '--iterations', '50', '--train-limit', '2000', '--test-limit', '500', '--seed', '3', '--json'];
+    const args = [
+      'train',
+      '--preset',
+      'two-layer',
+      '--iterations',
+      '50',
+      '--train-limit',
+      '2000',
+      '--test-limit',
+      '500',
+      '--seed',
+      '3',
+      '--json',
+    ];
     const a = cli(args);
     const b = cli(args);
     assert.equal(a.status, 0, a.stderr);
     assert.equal(b.status, 0, b.stderr);
     const ja = lastJson(a);
     const jb = lastJson(b);
-    assert.deepEqual(Object.keys(ja).sort(), ['iterations', 'loss', 'preset', 'samplesPerSecond', 'seconds', 'testAccuracy', 'trainAccuracy']);
+    assert.deepEqual(Object.keys(ja).sort(), [
+      'iterations',
+      'loss',
+      'preset',
+      'samplesPerSecond',
+      'seconds',
+      'testAccuracy',
+      'trainAccuracy',
+    ]);
     assert.equal(ja.preset, 'two-layer');
     assert.equal(ja.iterations, 50);
     for (const k of ['loss', 'trainAccuracy', 'testAccuracy', 'samplesPerSecond', 'seconds']) {
@@ -94,13 +120,32 @@ describe('cli (node bin/scratchnet.js)', function () {
     assert.equal(ja.testAccuracy, jb.testAccuracy);
     // 50 iterations of SGD lr 0.1 already learn something: better than chance, loss below ln 10
     assert.ok((ja.loss as number) < Math.log(10), `loss ${ja.loss}`);
-    assert.ok((ja.testAccuracy as number) > 0.2 && (ja.testAccuracy as number) <= 1, `test accuracy ${ja.testAccuracy}`);
-    assert.ok((ja.trainAccuracy as number) > 0.2 && (ja.trainAccuracy as number) <= 1, `train accuracy ${ja.trainAccuracy}`);
+    assert.ok(
+      (ja.testAccuracy as number) > 0.2 && (ja.testAccuracy as number) <= 1,
+      `test accuracy ${ja.testAccuracy}`,
+    );
+    assert.ok(
+      (ja.trainAccuracy as number) > 0.2 && (ja.trainAccuracy as number) <= 1,
+      `train accuracy ${ja.trainAccuracy}`,
+    );
     assert.ok((ja.samplesPerSecond as number) > 0);
     // with --json the progress lines go to stderr and stdout holds only the JSON
     assert.equal(a.stdout.trimEnd().split('\n').length, 1);
     // another seed gives another run
-    const c = cli(['train', '--preset', 'two-layer', '--iterations', '50', '--train-limit', '2000', '--test-limit', '500', '--seed', '4', '--json']);
+    const c = cli([
+      'train',
+      '--preset',
+      'two-layer',
+      '--iterations',
+      '50',
+      '--train-limit',
+      '2000',
+      '--test-limit',
+      '500',
+      '--seed',
+      '4',
+      '--json',
+    ]);
     assert.equal(c.status, 0, c.stderr);
     assert.notEqual(lastJson(c).loss, ja.loss);
   });
@@ -109,9 +154,17 @@ describe('cli (node bin/scratchnet.js)', function () {
     this.timeout(600_000);
     const r = cli(['gradcheck', '--preset', 'two-layer', '--json'], 580_000);
     assert.equal(r.status, 0, r.stderr);
-    const j = lastJson(r) as { preset: string; dtype: string; maxRelativeError: number; params: Record<string, { relativeError: number; meanAbsDiff: number }> };
+    const j = lastJson(r) as {
+      preset: string;
+      dtype: string;
+      maxRelativeError: number;
+      params: Record<string, { relativeError: number; meanAbsDiff: number }>;
+    };
     console.log(`      cli gradcheck two-layer: maxRelativeError ${j.maxRelativeError.toExponential(2)}`);
-    for (const [name, p] of Object.entries(j.params)) console.log(`      cli gradcheck two-layer ${name}: relative error ${p.relativeError.toExponential(2)}, mean |num − bp| ${p.meanAbsDiff.toExponential(2)}`);
+    for (const [name, p] of Object.entries(j.params))
+      console.log(
+        `      cli gradcheck two-layer ${name}: relative error ${p.relativeError.toExponential(2)}, mean |num − bp| ${p.meanAbsDiff.toExponential(2)}`,
+      );
     assert.equal(j.preset, 'two-layer');
     assert.equal(j.dtype, 'float64');
     assert.deepEqual(Object.keys(j.params), ['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b']);
@@ -122,35 +175,62 @@ describe('cli (node bin/scratchnet.js)', function () {
 
   describe('bad input: non-zero exit and exactly one line on stderr', () => {
     it('unknown preset names it and lists the valid presets', () => {
-      const line = failsWithOneLine(cli(['train', '--preset', 'three-layer', '--iterations', '1']), /unknown preset "three-layer"/);
+      const line = failsWithOneLine(
+        cli(['train', '--preset', 'three-layer', '--iterations', '1']),
+        /unknown preset "three-layer"/,
+      );
       for (const name of presetNames()) assert.match(line, new RegExp(escape(name)));
       assert.match(line, new RegExp(escape(presetNames().join(', '))));
     });
 
     it('unknown flag names it and lists the valid flags', () => {
-      const line = failsWithOneLine(cli(['train', '--preset', 'two-layer', '--learning-rate', '0.1']), /unknown flag --learning-rate/);
-      for (const f of ['--preset', '--epochs', '--iterations', '--lr', '--seed', '--data-dir', '--json']) assert.ok(line.includes(f), `lists ${f}`);
+      const line = failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--learning-rate', '0.1']),
+        /unknown flag --learning-rate/,
+      );
+      for (const f of ['--preset', '--epochs', '--iterations', '--lr', '--seed', '--data-dir', '--json'])
+        assert.ok(line.includes(f), `lists ${f}`);
       failsWithOneLine(cli(['gates', '--bogus']), /gates: unknown flag --bogus; valid flags: --json, --seed/);
     });
 
     it('non-integer --epochs', () => {
-      failsWithOneLine(cli(['train', '--preset', 'two-layer', '--epochs', '1.5']), /--epochs must be an integer, got "1\.5"/);
-      failsWithOneLine(cli(['train', '--preset', 'two-layer', '--epochs', 'two']), /--epochs must be an integer, got "two"/);
-      failsWithOneLine(cli(['train', '--preset', 'two-layer', '--epochs', '0']), /--epochs must be a positive integer, got 0/);
+      failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--epochs', '1.5']),
+        /--epochs must be an integer, got "1\.5"/,
+      );
+      failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--epochs', 'two']),
+        /--epochs must be an integer, got "two"/,
+      );
+      failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--epochs', '0']),
+        /--epochs must be a positive integer, got 0/,
+      );
       failsWithOneLine(cli(['train', '--preset', 'two-layer', '--epochs']), /--epochs needs a value/);
     });
 
     it('both --epochs and --iterations', () => {
-      failsWithOneLine(cli(['train', '--preset', 'two-layer', '--epochs', '1', '--iterations', '10']), /give --iterations or --epochs, not both/);
+      failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--epochs', '1', '--iterations', '10']),
+        /give --iterations or --epochs, not both/,
+      );
     });
 
     it('unreadable --data-dir names the directory', () => {
       const missing = join(tmp, 'no-such-data');
-      failsWithOneLine(cli(['train', '--preset', 'two-layer', '--iterations', '1', '--data-dir', missing]), new RegExp(escape(missing)), /not found/);
+      failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--iterations', '1', '--data-dir', missing]),
+        new RegExp(escape(missing)),
+        /not found/,
+      );
       // an empty directory: the first missing file is named
       const empty = join(tmp, 'empty');
       mkdirSync(empty);
-      failsWithOneLine(cli(['train', '--preset', 'two-layer', '--iterations', '1', '--data-dir', empty]), new RegExp(escape(join(empty, IDX_FILES.trainImages))), /file not found/);
+      failsWithOneLine(
+        cli(['train', '--preset', 'two-layer', '--iterations', '1', '--data-dir', empty]),
+        new RegExp(escape(join(empty, IDX_FILES.trainImages))),
+        /file not found/,
+      );
     });
 
     it('a corrupt data directory names the file', () => {

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { gemmBackend, gemmNN, gemmNT, gemmTN, setGemmBackend, typescriptGemm, type GemmBackend } from '../../src/engine/gemm';
+import {
+  gemmBackend,
+  gemmNN,
+  gemmNT,
+  gemmTN,
+  setGemmBackend,
+  typescriptGemm,
+  type GemmBackend,
+} from '../../src/engine/gemm';
 import { Rng } from '../../src/engine/rng';
 import { allocArray, type Arr, type DType } from '../../src/engine/tensor';
 
@@ -10,7 +18,15 @@ const at = (a: ArrayLike<number>, cols: number, i: number, j: number): number =>
  * Naive C = op(A)·op(B) in float64, triple loop. `ta`: A is stored (k×m) and used transposed;
  * `tb`: B is stored (n×k) and used transposed.
  */
-function naive(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, ta: boolean, tb: boolean): Float64Array {
+function naive(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {

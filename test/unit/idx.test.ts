@@ -106,7 +106,8 @@ describe('idx', () => {
       }
       // a pixel is its byte / 255
       const bytes = readIdx(join(MNIST, IDX_FILES.trainImages)).data;
-      for (const i of [152, 153, 200, 500, 60000 * 784 - 400]) assert.equal(data.train.images[i], Math.fround(bytes[i] / 255));
+      for (const i of [152, 153, 200, 500, 60000 * 784 - 400])
+        assert.equal(data.train.images[i], Math.fround(bytes[i] / 255));
     });
 
     it('loadDataset with limits keeps the first samples', () => {
@@ -144,7 +145,11 @@ describe('idx', () => {
     });
 
     it('refuses corrupt headers and sizes, naming the file', () => {
-      throwsIdx(() => parseIdx(Uint8Array.of(0, 0), 'short.idx'), 'short.idx', /2 bytes long, too short for an IDX header/);
+      throwsIdx(
+        () => parseIdx(Uint8Array.of(0, 0), 'short.idx'),
+        'short.idx',
+        /2 bytes long, too short for an IDX header/,
+      );
       const badMagic = idx(UBYTE, [2], [1, 2]);
       badMagic[0] = 0x1f;
       throwsIdx(() => parseIdx(badMagic, 'x.gz'), 'x.gz', /bad magic number/);
@@ -152,7 +157,11 @@ describe('idx', () => {
       throwsIdx(() => parseIdx(idx(UBYTE, [], []), 'f'), 'f', /declares 0 dimensions/);
       throwsIdx(() => parseIdx(idx(UBYTE, [2], [], 3), 'f'), 'f', /too short for a header of 3 dimensions/);
       throwsIdx(() => parseIdx(idx(UBYTE, [2, 0, 3], []), 'f'), 'f', /dimension 1 is 0/);
-      throwsIdx(() => parseIdx(idx(UBYTE, [2, 3], [1, 2, 3, 4, 5]), 'f'), 'f', /truncated: header says 2×3 ubyte values \(18 bytes in all\) but the file has 17 bytes/);
+      throwsIdx(
+        () => parseIdx(idx(UBYTE, [2, 3], [1, 2, 3, 4, 5]), 'f'),
+        'f',
+        /truncated: header says 2×3 ubyte values \(18 bytes in all\) but the file has 17 bytes/,
+      );
       throwsIdx(() => parseIdx(idx(UBYTE, [2], [1, 2, 3]), 'f'), 'f', /has trailing bytes/);
       throwsIdx(() => parseIdx(idx(0x0c, [2], [0, 0, 0, 1, 0, 0]), 'f'), 'f', /truncated/);
     });
@@ -180,7 +189,8 @@ describe('idx', () => {
         testLabels: idx(UBYTE, [3], [2, 1, 0]),
         ...overrides,
       };
-      for (const [k, bytes] of Object.entries(files)) writeFileSync(join(dir, IDX_FILES[k as keyof typeof IDX_FILES]), bytes);
+      for (const [k, bytes] of Object.entries(files))
+        writeFileSync(join(dir, IDX_FILES[k as keyof typeof IDX_FILES]), bytes);
       return dir;
     }
 
@@ -244,9 +254,17 @@ describe('idx', () => {
     it('wrong type or rank: labels of int, images of 1 dimension', () => {
       const intLabels = idx(0x0c, [6], new Array(24).fill(0));
       const d1 = writeDataset('int-labels', { trainLabels: intLabels });
-      throwsIdx(() => loadDataset({ dir: d1 }), join(d1, IDX_FILES.trainLabels), /expected unsigned-byte labels of 1 dimension, got int 6/);
+      throwsIdx(
+        () => loadDataset({ dir: d1 }),
+        join(d1, IDX_FILES.trainLabels),
+        /expected unsigned-byte labels of 1 dimension, got int 6/,
+      );
       const d2 = writeDataset('flat-images', { trainImages: idx(UBYTE, [36], new Array(36).fill(0)) });
-      throwsIdx(() => loadDataset({ dir: d2 }), join(d2, IDX_FILES.trainImages), /expected unsigned-byte images of 3 dimensions/);
+      throwsIdx(
+        () => loadDataset({ dir: d2 }),
+        join(d2, IDX_FILES.trainImages),
+        /expected unsigned-byte images of 3 dimensions/,
+      );
       const d3 = writeDataset('float-images', { trainImages: idx(0x0d, [6, 2, 3], new Array(144).fill(0)) });
       throwsIdx(() => loadDataset({ dir: d3 }), join(d3, IDX_FILES.trainImages), /got float 6×2×3/);
     });
@@ -270,12 +288,20 @@ describe('idx', () => {
 
     it('labels / images count mismatch', () => {
       const dir = writeDataset('mismatch', { trainLabels: idx(UBYTE, [5], [0, 1, 2, 0, 1]) });
-      throwsIdx(() => loadDataset({ dir }), join(dir, IDX_FILES.trainLabels), /holds 5 labels but train-images-idx3-ubyte holds 6 images/);
+      throwsIdx(
+        () => loadDataset({ dir }),
+        join(dir, IDX_FILES.trainLabels),
+        /holds 5 labels but train-images-idx3-ubyte holds 6 images/,
+      );
     });
 
     it('training and test images of different sizes', () => {
       const dir = writeDataset('sizes', { testImages: idx(UBYTE, [3, 3, 2], new Array(18).fill(0)) });
-      throwsIdx(() => loadDataset({ dir }), join(dir, IDX_FILES.testImages), /test images are 1×3×2 but training images are 1×2×3/);
+      throwsIdx(
+        () => loadDataset({ dir }),
+        join(dir, IDX_FILES.testImages),
+        /test images are 1×3×2 but training images are 1×2×3/,
+      );
       assert.equal(basename(dir), 'sizes');
     });
   });

@@ -4,7 +4,17 @@
  * 4×8 (m % 4, n % 8), k blocks of 256, row blocks of 128, and the MNIST shapes of the book's nets.
  */
 import assert from 'node:assert/strict';
-import { gemmBackend, gemmNN, gemmNT, gemmTN, setGemmBackend, typescriptGemm, type GemmBackend } from '../../src/engine/gemm';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  gemmBackend,
+  gemmNN,
+  gemmNT,
+  gemmTN,
+  setGemmBackend,
+  typescriptGemm,
+  type GemmBackend,
+} from '../../src/engine/gemm';
 import {
   createWasmGemm,
   wasmGemmUnavailableReason,
@@ -107,9 +117,8 @@ describe('WebAssembly SIMD GEMM', function () {
     this.timeout(120000);
     // The kernels are embedded by scripts/build-wasm.mjs (esbuild.mjs runs it); build them if missing.
     if (wasmGemmUnavailableReason()?.includes('not built')) {
-      const { buildWasm } = (await import('../../scripts/build-wasm.mjs')) as {
-        buildWasm(o?: { quiet?: boolean }): Promise<string>;
-      };
+      const script = pathToFileURL(path.join(__dirname, '../../scripts/build-wasm.mjs')).href;
+      const { buildWasm } = (await import(script)) as { buildWasm(o?: { quiet?: boolean }): Promise<string> };
       await buildWasm({ quiet: true });
     }
     const reason = wasmGemmUnavailableReason();
@@ -253,5 +262,39 @@ describe('WebAssembly SIMD GEMM', function () {
     assert.ok(relaxed);
     assert.equal(relaxed.variant, 'relaxed');
     checkBackend(relaxed, 2);
+  });
+
+  describe('with threads: 2 (a worker on a shared memory)', function () {
+    let threaded: WasmGemm | undefined;
+    after(function () {
+      threaded?.dispose();
+    });
+
+    it('splits every product (threadMinFlops 0) and still matches, rows or columns split', function () {
+      this.timeout(60000);
+      threaded = createWasmGemm({ threads: 2, threadMinFlops: 0 });
+      assert.ok(threaded);
+      assert.equal(threaded.variant, 'threads');
+      assert.equal(threaded.threads, 2);
+      checkBackend(threaded, 3);
+      // wide (split n) and tall (split m) products, past the sizes above
+      const rng = new Rng(4);
+      for (const [m, k, n] of [
+        [20, 70, 300],
+        [300, 70, 20],
+        [257, 300, 129],
+      ]) {
+        for (const form of FORMS) {
+          const a = random(m * k, rng);
+          const b = random(k * n, rng);
+          const c0 = random(m * n, rng);
+          const want = c0.slice();
+          const got = c0.slice();
+          typescriptGemm[form](a, b, want, m, k, n, true);
+          threaded[form](a, b, got, m, k, n, true);
+          assertClose(form, got, want, a, b, c0, m, k, n, `threads ${form} ${m}×${k}×${n}`);
+        }
+      }
+    });
   });
 });

@@ -187,12 +187,20 @@ describe('layers', () => {
     it('reshapes (N, C, H, W) to (N, C·H·W) without copying; dx takes the input shape', () => {
       const layer = new Flatten('flatten1', [2, 2, 3], 'float64');
       assert.deepEqual(layer.outShape, [12]);
-      const x = Tensor.from(Array.from({ length: 24 }, (_, i) => i), [2, 2, 2, 3], 'float64');
+      const x = Tensor.from(
+        Array.from({ length: 24 }, (_, i) => i),
+        [2, 2, 2, 3],
+        'float64',
+      );
       const y = layer.forward(x);
       assert.deepEqual(y.shape, [2, 12]);
       assert.equal(y.data, x.data);
       assert.equal(y.get(1, 5), 17);
-      const dy = Tensor.from(Array.from({ length: 24 }, (_, i) => -i), [2, 12], 'float64');
+      const dy = Tensor.from(
+        Array.from({ length: 24 }, (_, i) => -i),
+        [2, 12],
+        'float64',
+      );
       const dx = layer.backward(dy)!;
       assert.deepEqual(dx.shape, [2, 2, 2, 3]);
       assert.deepEqual(Array.from(dx.data), Array.from(dy.data));
@@ -236,7 +244,12 @@ describe('layers', () => {
     });
 
     it('backward matches numerical gradients (labels and soft targets)', () => {
-      checkLoss('softmax-with-loss labels', new SoftmaxWithLoss('float64'), randomTensor([3, 6], 72), Int32Array.of(5, 0, 3));
+      checkLoss(
+        'softmax-with-loss labels',
+        new SoftmaxWithLoss('float64'),
+        randomTensor([3, 6], 72),
+        Int32Array.of(5, 0, 3),
+      );
       const soft = Tensor.zeros([3, 6], 'float64');
       const r = new Rng(73);
       for (let i = 0; i < 3; i++) {
@@ -272,7 +285,12 @@ describe('layers', () => {
 
   it('forward contexts are accepted by every layer (train and eval give the same result here)', () => {
     const x = randomTensor([2, 3], 91);
-    const layers: Layer[] = [affine([3], 2, 92), new Relu('relu1', [3], 'float64'), new Sigmoid('s', [3], 'float64'), new Tanh('t', [3], 'float64')];
+    const layers: Layer[] = [
+      affine([3], 2, 92),
+      new Relu('relu1', [3], 'float64'),
+      new Sigmoid('s', [3], 'float64'),
+      new Tanh('t', [3], 'float64'),
+    ];
     for (const layer of layers) {
       const a = Float64Array.from(layer.forward(x, CTX).data);
       const b = layer.forward(x, { train: false, rng: new Rng(5) }).data;

@@ -5,7 +5,15 @@ import { buildNetwork, type Network, type StepCursor } from '../../src/engine/ne
 import { relativeError } from '../../src/engine/numerical';
 import { findPreset } from '../../src/engine/presets';
 import { Rng } from '../../src/engine/rng';
-import { SpecError, checkSpec, formatPath, inferShapes, validateSpec, type NetworkSpec, type SpecPath } from '../../src/engine/spec';
+import {
+  SpecError,
+  checkSpec,
+  formatPath,
+  inferShapes,
+  validateSpec,
+  type NetworkSpec,
+  type SpecPath,
+} from '../../src/engine/spec';
 import { Tensor } from '../../src/engine/tensor';
 import { DivergenceError, Trainer } from '../../src/engine/trainer';
 
@@ -23,7 +31,13 @@ function smallTwoLayer(input = 30, hidden = 8, classes = 10, activation: 'relu' 
 }
 
 /** A batch like the CLI's gradcheck: inputs uniform in [0, 1), labels uniform over the classes. */
-function batch(n: number, per: number[], classes: number, seed: number, dtype: 'float32' | 'float64' = 'float64'): { x: Tensor; t: Int32Array } {
+function batch(
+  n: number,
+  per: number[],
+  classes: number,
+  seed: number,
+  dtype: 'float32' | 'float64' = 'float64',
+): { x: Tensor; t: Int32Array } {
   const rng = new Rng(seed);
   const x = Tensor.zeros([n, ...per], dtype);
   for (let i = 0; i < x.size; i++) x.data[i] = rng.random();
@@ -54,7 +68,8 @@ function syntheticSplit(count: number, per: number, seed: number): Split {
   for (let i = 0; i < count; i++) {
     const k = i % 3;
     labels[i] = k;
-    for (let j = 0; j < per; j++) images[i * per + j] = (Math.floor((j * 3) / per) === k ? 0.8 : 0.1) + 0.1 * rng.random();
+    for (let j = 0; j < per; j++)
+      images[i * per + j] = (Math.floor((j * 3) / per) === k ? 0.8 : 0.1) + 0.1 * rng.random();
   }
   return { images, labels, count };
 }
@@ -62,7 +77,14 @@ function syntheticSplit(count: number, per: number, seed: number): Split {
 describe('network', () => {
   describe('checkSpec', () => {
     it('accepts the presets and a minimal spec', () => {
-      for (const name of ['two-layer', 'two-layer-sigmoid', 'multi-layer', 'multi-layer-bn', 'simple-convnet', 'deep-convnet']) {
+      for (const name of [
+        'two-layer',
+        'two-layer-sigmoid',
+        'multi-layer',
+        'multi-layer-bn',
+        'simple-convnet',
+        'deep-convnet',
+      ]) {
         assert.deepEqual(checkSpec(findPreset(name)!.spec), [], name);
       }
       assert.deepEqual(checkSpec({ input: [4], layers: [{ type: 'affine', units: 2 }] }), []);
@@ -80,7 +102,13 @@ describe('network', () => {
     });
 
     it('unknown layer type → layers[i].type', () => {
-      const problems = checkSpec({ input: [4], layers: [{ type: 'affine', units: 3 }, { type: 'dense', units: 2 }] });
+      const problems = checkSpec({
+        input: [4],
+        layers: [
+          { type: 'affine', units: 3 },
+          { type: 'dense', units: 2 },
+        ],
+      });
       assert.equal(problems.length, 1);
       assert.deepEqual(problems[0].path, ['layers', 1, 'type']);
       assert.match(problems[0].message, /must be one of affine, relu/);
@@ -101,7 +129,10 @@ describe('network', () => {
 
     it('bad kernel → layers[i].kernel', () => {
       for (const kernel of [0, -3, 2.5, [3], [3, 0], 'big']) {
-        const problems = checkSpec({ input: [1, 8, 8], layers: [{ type: 'conv', filters: 2, kernel }, { type: 'flatten' }, { type: 'affine', units: 2 }] });
+        const problems = checkSpec({
+          input: [1, 8, 8],
+          layers: [{ type: 'conv', filters: 2, kernel }, { type: 'flatten' }, { type: 'affine', units: 2 }],
+        });
         assert.deepEqual(
           problems.map((p) => p.path),
           [['layers', 0, 'kernel']],
@@ -112,14 +143,27 @@ describe('network', () => {
     });
 
     it('unknown property → its own path, with the allowed ones listed', () => {
-      const problems = checkSpec({ input: [4], bogus: 1, layers: [{ type: 'relu', units: 3 }, { type: 'affine', units: 2, activaton: 'relu' }] });
+      const problems = checkSpec({
+        input: [4],
+        bogus: 1,
+        layers: [
+          { type: 'relu', units: 3 },
+          { type: 'affine', units: 2, activaton: 'relu' },
+        ],
+      });
       assert.deepEqual(
         problems.map((p) => p.path),
         [['bogus'], ['layers', 0, 'units'], ['layers', 1, 'activaton']],
       );
-      assert.match(problems[2].message, /unknown property "activaton"; allowed: type, id, units, inputs, init, bias, activation/);
+      assert.match(
+        problems[2].message,
+        /unknown property "activaton"; allowed: type, id, units, inputs, init, bias, activation/,
+      );
       hasPath({ input: [4], layers: [{ type: 'affine', units: 2 }], training: { epochz: 3 } }, ['training', 'epochz']);
-      hasPath({ input: [4], layers: [{ type: 'affine', units: 2 }], training: { optimizer: { type: 'sgd', rate: 1 } } }, ['training', 'optimizer', 'rate']);
+      hasPath(
+        { input: [4], layers: [{ type: 'affine', units: 2 }], training: { optimizer: { type: 'sgd', rate: 1 } } },
+        ['training', 'optimizer', 'rate'],
+      );
     });
 
     it('bad optimizer → training.optimizer.type and bad hyperparameters at their paths', () => {
@@ -139,23 +183,52 @@ describe('network', () => {
     });
 
     it('other layer checks: activation, init, ratio, duplicate ids, loss', () => {
-      hasPath({ input: [4], layers: [{ type: 'affine', units: 2, activation: 'softplus' }] }, ['layers', 0, 'activation']);
+      hasPath({ input: [4], layers: [{ type: 'affine', units: 2, activation: 'softplus' }] }, [
+        'layers',
+        0,
+        'activation',
+      ]);
       hasPath({ input: [4], layers: [{ type: 'affine', units: 2, init: 'lecun' }] }, ['layers', 0, 'init']);
-      hasPath({ input: [4], layers: [{ type: 'dropout', ratio: 1 }, { type: 'affine', units: 2 }] }, ['layers', 0, 'ratio']);
+      hasPath(
+        {
+          input: [4],
+          layers: [
+            { type: 'dropout', ratio: 1 },
+            { type: 'affine', units: 2 },
+          ],
+        },
+        ['layers', 0, 'ratio'],
+      );
       hasPath({ input: [4], layers: [{ type: 'dropout' }, { type: 'affine', units: 2 }] }, ['layers', 0, 'ratio']);
-      hasPath({ input: [4], layers: [{ type: 'relu', id: 'a' }, { type: 'affine', units: 2, id: 'a' }] }, ['layers', 1, 'id']);
+      hasPath(
+        {
+          input: [4],
+          layers: [
+            { type: 'relu', id: 'a' },
+            { type: 'affine', units: 2, id: 'a' },
+          ],
+        },
+        ['layers', 1, 'id'],
+      );
       hasPath({ input: [4], layers: [{ type: 'affine', units: 2 }], loss: 'hinge' }, ['loss']);
     });
 
     it('reports every problem at once and formats paths for messages', () => {
-      const problems = checkSpec({ input: 'x', layers: [{ type: 'affine' }, { type: 'nope' }], training: { optimizer: { type: 'x' } } });
+      const problems = checkSpec({
+        input: 'x',
+        layers: [{ type: 'affine' }, { type: 'nope' }],
+        training: { optimizer: { type: 'x' } },
+      });
       assert.equal(problems.length, 4);
       assert.equal(formatPath(['layers', 2, 'units']), 'layers[2].units');
       assert.equal(formatPath(['training', 'optimizer', 'lr']), 'training.optimizer.lr');
       assert.equal(formatPath([]), '(root)');
       assert.throws(
         () => validateSpec({ input: [4], layers: [{ type: 'affine' }] }),
-        (e: unknown) => e instanceof SpecError && /layers\[0\]\.units: "units" is required/.test(e.message) && e.problems.length === 1,
+        (e: unknown) =>
+          e instanceof SpecError &&
+          /layers\[0\]\.units: "units" is required/.test(e.message) &&
+          e.problems.length === 1,
       );
     });
   });
@@ -206,7 +279,12 @@ describe('network', () => {
     it('kernel larger than its input → layers[i].kernel', () => {
       const spec: NetworkSpec = {
         input: [1, 4, 4],
-        layers: [{ type: 'relu' }, { type: 'conv', filters: 2, kernel: 5 }, { type: 'flatten' }, { type: 'affine', units: 2 }],
+        layers: [
+          { type: 'relu' },
+          { type: 'conv', filters: 2, kernel: 5 },
+          { type: 'flatten' },
+          { type: 'affine', units: 2 },
+        ],
       };
       const { problems } = inferShapes(spec);
       assert.equal(problems.length, 1);
@@ -225,7 +303,11 @@ describe('network', () => {
     it('affine `inputs` mismatch → layers[i].inputs', () => {
       const spec: NetworkSpec = {
         input: [784],
-        layers: [{ type: 'affine', units: 50, inputs: 784 }, { type: 'relu' }, { type: 'affine', units: 10, inputs: 100 }],
+        layers: [
+          { type: 'affine', units: 50, inputs: 784 },
+          { type: 'relu' },
+          { type: 'affine', units: 10, inputs: 100 },
+        ],
       };
       const { problems } = inferShapes(spec);
       assert.equal(problems.length, 1);
@@ -303,9 +385,14 @@ describe('network', () => {
           const { x, t } = batch(3, spec.input, 10, 100 + seed);
           const pre = net.layers[0].forward(x, { train: true, rng: new Rng(0) }).data;
           const nearest = Math.min(...Array.from(pre, Math.abs));
-          assert.ok(nearest > 2 * GRADCHECK_H_FLOAT64, `seed ${seed}: a pre-activation ${nearest} is within reach of the kink`);
+          assert.ok(
+            nearest > 2 * GRADCHECK_H_FLOAT64,
+            `seed ${seed}: a pre-activation ${nearest} is within reach of the kink`,
+          );
           const result = gradientCheck(net, x, t, (name, r) => {
-            console.log(`      gradcheck 30-8-10 ${activation} seed ${seed} ${name}: relative error ${r.relativeError.toExponential(2)}, mean |num − bp| ${r.meanAbsDiff.toExponential(2)}`);
+            console.log(
+              `      gradcheck 30-8-10 ${activation} seed ${seed} ${name}: relative error ${r.relativeError.toExponential(2)}, mean |num − bp| ${r.meanAbsDiff.toExponential(2)}`,
+            );
             assert.ok(r.relativeError <= BOUND, `${name}: ${r.relativeError}`);
           });
           assert.deepEqual(Object.keys(result.params), ['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b']);
@@ -320,7 +407,10 @@ describe('network', () => {
       const net = buildNetwork(spec, { dtype: 'float64', seed: 0 });
       const { x, t } = batch(3, [784], 10, 7);
       const pre = net.layers[0].forward(x, { train: true, rng: new Rng(0) }).data;
-      assert.ok(pre.every((v) => Math.abs(v) > 2 * GRADCHECK_H_FLOAT64), 'no pre-activation within reach of the kink');
+      assert.ok(
+        pre.every((v) => Math.abs(v) > 2 * GRADCHECK_H_FLOAT64),
+        'no pre-activation within reach of the kink',
+      );
       net.gradient(x, t);
       const bp = grads(net);
       const h = GRADCHECK_H_FLOAT64;
@@ -342,9 +432,14 @@ describe('network', () => {
           back.push(bp[p.name][i]);
         }
         const err = relativeError(num, back);
-        console.log(`      gradcheck two-layer preset ${p.name} (${idx.length} of ${p.value.size}): relative error ${err.toExponential(2)}`);
+        console.log(
+          `      gradcheck two-layer preset ${p.name} (${idx.length} of ${p.value.size}): relative error ${err.toExponential(2)}`,
+        );
         assert.ok(err <= BOUND, `${p.name}: ${err}`);
-        assert.ok(back.some((g) => g !== 0), `${p.name}: the checked gradient is not all zeros`);
+        assert.ok(
+          back.some((g) => g !== 0),
+          `${p.name}: the checked gradient is not all zeros`,
+        );
       }
     });
 
@@ -380,7 +475,10 @@ describe('network', () => {
       const g1 = grads(net);
       let sumW2 = 0;
       for (const name of ['affine1.W', 'affine2.W']) for (const v of net.param(name)!.value.data) sumW2 += v * v;
-      assert.ok(Math.abs(decayed - plain - 0.5 * lambda * sumW2) < 1e-15, `${decayed - plain} vs ${0.5 * lambda * sumW2}`);
+      assert.ok(
+        Math.abs(decayed - plain - 0.5 * lambda * sumW2) < 1e-15,
+        `${decayed - plain} vs ${0.5 * lambda * sumW2}`,
+      );
       assert.ok(Math.abs(net.decayLoss() - 0.5 * lambda * sumW2) < 1e-15);
       for (const p of net.params()) {
         const w = p.value.data;
@@ -391,7 +489,11 @@ describe('network', () => {
         }
       }
       // and numerically: the decayed loss's gradient is what backprop gives
-      const r = gradientCheck(net, x, t, (name, c) => console.log(`      gradcheck weight decay λ=${lambda} ${name}: relative error ${c.relativeError.toExponential(2)}`));
+      const r = gradientCheck(net, x, t, (name, c) =>
+        console.log(
+          `      gradcheck weight decay λ=${lambda} ${name}: relative error ${c.relativeError.toExponential(2)}`,
+        ),
+      );
       assert.ok(r.maxRelativeError <= BOUND, `${r.maxRelativeError}`);
     });
 
@@ -430,7 +532,15 @@ describe('network', () => {
       const stepLoss = r.value;
       assert.deepEqual(
         cursors.map((c) => `${c.phase}:${c.layer}:${c.index}`),
-        ['forward:affine1:0', 'forward:relu1:1', 'forward:affine2:2', 'loss:loss:-1', 'backward:affine2:2', 'backward:relu1:1', 'backward:affine1:0'],
+        [
+          'forward:affine1:0',
+          'forward:relu1:1',
+          'forward:affine2:2',
+          'loss:loss:-1',
+          'backward:affine2:2',
+          'backward:relu1:1',
+          'backward:affine1:0',
+        ],
       );
       assert.equal(cursors[3].loss, stepLoss);
       const stepGrads = grads(net);
@@ -449,7 +559,12 @@ describe('network', () => {
 
     function run(netSeed: number, trainSeed: number, iterations = 6): { net: Network; trainer: Trainer } {
       const net = buildNetwork(smallTwoLayer(per, 6, 3), { seed: netSeed });
-      const trainer = new Trainer(net, train, test, { batchSize: 8, iterations, seed: trainSeed, optimizer: { type: 'momentum', lr: 0.1 } });
+      const trainer = new Trainer(net, train, test, {
+        batchSize: 8,
+        iterations,
+        seed: trainSeed,
+        optimizer: { type: 'momentum', lr: 0.1 },
+      });
       while (!trainer.done) trainer.step();
       return { net, trainer };
     }
@@ -470,7 +585,12 @@ describe('network', () => {
 
     it('learns the synthetic problem and counts epochs', () => {
       const net = buildNetwork({ ...smallTwoLayer(per, 6, 3), init: 'he' }, { seed: 1 });
-      const trainer = new Trainer(net, train, test, { batchSize: 8, epochs: 15, seed: 1, optimizer: { type: 'sgd', lr: 0.5 } });
+      const trainer = new Trainer(net, train, test, {
+        batchSize: 8,
+        epochs: 15,
+        seed: 1,
+        optimizer: { type: 'sgd', lr: 0.5 },
+      });
       assert.equal(trainer.itersPerEpoch, 6);
       assert.equal(trainer.totalIterations, 90);
       let ends = 0;
@@ -487,10 +607,19 @@ describe('network', () => {
       bad.images.fill(NaN);
       const net = buildNetwork(smallTwoLayer(per, 6, 3), { seed: 1 });
       const before = net.weights();
-      const trainer = new Trainer(net, bad, test, { batchSize: 8, iterations: 5, seed: 1, optimizer: { type: 'sgd', lr: 0.1 } });
+      const trainer = new Trainer(net, bad, test, {
+        batchSize: 8,
+        iterations: 5,
+        seed: 1,
+        optimizer: { type: 'sgd', lr: 0.1 },
+      });
       assert.throws(
         () => trainer.step(),
-        (e: unknown) => e instanceof DivergenceError && e.iteration === 1 && Number.isNaN(e.loss) && /diverged at iteration 1: the loss became NaN/.test(e.message),
+        (e: unknown) =>
+          e instanceof DivergenceError &&
+          e.iteration === 1 &&
+          Number.isNaN(e.loss) &&
+          /diverged at iteration 1: the loss became NaN/.test(e.message),
       );
       assert.deepEqual(net.weights(), before);
       assert.equal(trainer.iteration, 0);
@@ -499,7 +628,12 @@ describe('network', () => {
 
     it('DivergenceError from a huge learning rate keeps the weights of before that step', () => {
       const net = buildNetwork(smallTwoLayer(per, 6, 3), { seed: 1 });
-      const trainer = new Trainer(net, train, test, { batchSize: 8, iterations: 200, seed: 1, optimizer: { type: 'sgd', lr: 1e25 } });
+      const trainer = new Trainer(net, train, test, {
+        batchSize: 8,
+        iterations: 200,
+        seed: 1,
+        optimizer: { type: 'sgd', lr: 1e25 },
+      });
       let caught: DivergenceError | undefined;
       let snapshot = net.weights();
       while (!trainer.done) {

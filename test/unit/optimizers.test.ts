@@ -77,7 +77,12 @@ describe('optimizers', () => {
     close(p.value.data, [0.90000002, -1.90000001], 1e-13, 'step 1 (decimal)');
     opt.update([p]);
     // h = (0.5, 2); W −= 0.1·(0.5/√0.5, −1/√2) ≈ 0.1·(0.70710678, −0.70710678)
-    close(p.value.data, [0.90000002 - 0.05 / (Math.SQRT1_2 + EPS), -1.90000001 + 0.1 / (Math.SQRT2 + EPS)], 1e-13, 'step 2');
+    close(
+      p.value.data,
+      [0.90000002 - 0.05 / (Math.SQRT1_2 + EPS), -1.90000001 + 0.1 / (Math.SQRT2 + EPS)],
+      1e-13,
+      'step 2',
+    );
     close(p.value.data, [0.82928935, -1.82928934], 1e-8, 'step 2 (decimal)');
   });
 
@@ -92,7 +97,12 @@ describe('optimizers', () => {
     // h = 0.99·(0.0025, 0.01) + 0.01·(0.25, 1) = (0.004975, 0.0199)
     // W −= 0.1·(0.5/√0.004975, −1/√0.0199) = (0.7088802, −0.7088812)
     const w1 = [1 - 0.05 / (0.05 + EPS), -2 + 0.1 / (0.1 + EPS)];
-    close(p.value.data, [w1[0] - 0.05 / (Math.sqrt(0.004975) + EPS), w1[1] + 0.1 / (Math.sqrt(0.0199) + EPS)], 1e-14, 'step 2');
+    close(
+      p.value.data,
+      [w1[0] - 0.05 / (Math.sqrt(0.004975) + EPS), w1[1] + 0.1 / (Math.sqrt(0.0199) + EPS)],
+      1e-14,
+      'step 2',
+    );
     close(p.value.data, [-0.7088782, -0.2911203], 1e-7, 'step 2 (decimal)');
   });
 
@@ -183,7 +193,14 @@ describe('optimizers', () => {
   });
 
   it('createOptimizer: kinds, the book default learning rates and hyperparameters', () => {
-    assert.deepEqual(DEFAULT_LR, { sgd: 0.01, momentum: 0.01, nesterov: 0.01, adagrad: 0.01, rmsprop: 0.01, adam: 0.001 });
+    assert.deepEqual(DEFAULT_LR, {
+      sgd: 0.01,
+      momentum: 0.01,
+      nesterov: 0.01,
+      adagrad: 0.01,
+      rmsprop: 0.01,
+      adam: 0.001,
+    });
     for (const kind of ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const) {
       const o = createOptimizer({ type: kind });
       assert.equal(o.kind, kind);

@@ -89,6 +89,9 @@ describe('perceptron', () => {
   });
 
   it('training is deterministic for a seed', () => {
-    assert.deepEqual(trainSinglePerceptron(AND_T, { seed: 5, restarts: 3 }), trainSinglePerceptron(AND_T, { seed: 5, restarts: 3 }));
+    assert.deepEqual(
+      trainSinglePerceptron(AND_T, { seed: 5, restarts: 3 }),
+      trainSinglePerceptron(AND_T, { seed: 5, restarts: 3 }),
+    );
   });
 });

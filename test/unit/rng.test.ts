@@ -20,10 +20,22 @@ function meanVar(xs: ArrayLike<number>): { mean: number; variance: number } {
 describe('rng', () => {
   it('the same seed gives identical sequences (uniform, normal, permutation, uint32)', () => {
     for (const seed of [0, 1, 42, 123456789]) {
-      assert.deepEqual(draws(seed, (r) => r.random()), draws(seed, (r) => r.random()));
-      assert.deepEqual(draws(seed, (r) => r.uniform(-3, 5)), draws(seed, (r) => r.uniform(-3, 5)));
-      assert.deepEqual(draws(seed, (r) => r.normal()), draws(seed, (r) => r.normal()));
-      assert.deepEqual(draws(seed, (r) => r.nextUint32()), draws(seed, (r) => r.nextUint32()));
+      assert.deepEqual(
+        draws(seed, (r) => r.random()),
+        draws(seed, (r) => r.random()),
+      );
+      assert.deepEqual(
+        draws(seed, (r) => r.uniform(-3, 5)),
+        draws(seed, (r) => r.uniform(-3, 5)),
+      );
+      assert.deepEqual(
+        draws(seed, (r) => r.normal()),
+        draws(seed, (r) => r.normal()),
+      );
+      assert.deepEqual(
+        draws(seed, (r) => r.nextUint32()),
+        draws(seed, (r) => r.nextUint32()),
+      );
       assert.deepEqual(Array.from(new Rng(seed).permutation(500)), Array.from(new Rng(seed).permutation(500)));
       const a = new Float64Array(100);
       const b = new Float64Array(100);
@@ -43,9 +55,16 @@ describe('rng', () => {
     assert.equal(new Set(perms).size, seeds.length);
   });
 
-  it('rejects a non-finite seed', () => {
+  it('rejects a seed that is not an integer in 0..2^32−1', () => {
     assert.throws(() => new Rng(NaN), RangeError);
     assert.throws(() => new Rng(Infinity), RangeError);
+    assert.throws(() => new Rng(1.5), RangeError);
+    assert.throws(() => new Rng(-1), RangeError);
+    assert.throws(() => new Rng(2 ** 32), RangeError);
+  });
+
+  it('seed 0 is a seed like any other', () => {
+    assert.notEqual(new Rng(0).nextUint32(), new Rng(0x9e3779b9).nextUint32());
   });
 
   it('permutation is a permutation of 0..n-1 and actually shuffles', () => {
@@ -101,7 +120,10 @@ describe('rng', () => {
     }
     assert.ok(lo >= -2 && lo < -1.99, `min ${lo}`);
     assert.ok(hi < 3 && hi > 2.99, `max ${hi}`);
-    assert.ok(counts.every((c) => c > 1500), `every value of int(6) occurs: ${counts}`);
+    assert.ok(
+      counts.every((c) => c > 1500),
+      `every value of int(6) occurs: ${counts}`,
+    );
   });
 
   it('normal draws over 1e5 samples: mean 0, std 1; fillNormal scales by std', () => {

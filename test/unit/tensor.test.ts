@@ -29,7 +29,10 @@ describe('tensor', () => {
   });
 
   it('get reads a multi-index in row-major order', () => {
-    const t = Tensor.from(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    const t = Tensor.from(
+      Array.from({ length: 24 }, (_, i) => i),
+      [2, 3, 4],
+    );
     assert.equal(t.get(0, 0, 0), 0);
     assert.equal(t.get(1, 2, 3), 23);
     assert.equal(t.get(1, 0, 2), 14);
@@ -60,7 +63,11 @@ describe('tensor', () => {
   });
 
   it('slice is a view of rows [start, end) sharing memory', () => {
-    const t = Tensor.from(Array.from({ length: 12 }, (_, i) => i), [4, 3], 'float64');
+    const t = Tensor.from(
+      Array.from({ length: 12 }, (_, i) => i),
+      [4, 3],
+      'float64',
+    );
     const s = t.slice(1, 3);
     assert.deepEqual(s.shape, [2, 3]);
     assert.equal(s.dtype, 'float64');

@@ -91,15 +91,21 @@ export function compareTrials(a: Trial, b: Trial): number {
   return b.valAccuracy - a.valAccuracy || b.trainAccuracy - a.trainAccuracy || a.round - b.round || a.trial - b.trial;
 }
 
-/** The exponent range spanned by some trials' values, widened to at least `minWidth` decades. */
-export function spannedRange(values: number[], minWidth = 0.5): LogRange {
+/**
+ * The exponent range spanned by some trials' values, widened to at least `minWidth` decades around
+ * its middle and kept inside `bounds` (the range the values were drawn from).
+ */
+export function spannedRange(values: number[], bounds: LogRange, minWidth = 0.5): LogRange {
   const logs = values.map((v) => Math.log10(v));
   let lo = Math.min(...logs);
   let hi = Math.max(...logs);
-  if (hi - lo < minWidth) {
+  const width = Math.min(minWidth, bounds[1] - bounds[0]);
+  if (hi - lo < width) {
     const mid = (lo + hi) / 2;
-    lo = mid - minWidth / 2;
-    hi = mid + minWidth / 2;
+    lo = mid - width / 2;
+    hi = mid + width / 2;
+    if (lo < bounds[0]) [lo, hi] = [bounds[0], bounds[0] + width];
+    if (hi > bounds[1]) [lo, hi] = [bounds[1] - width, bounds[1]];
   }
   return [sig(lo, 4), sig(hi, 4)];
 }
@@ -135,8 +141,8 @@ export function hyperparameterSearch(opts: HyperparameterSearchOptions = {}, onP
   for (let round = 1; round <= rounds; round++) {
     if (round > 1) {
       const best = done.filter((t) => t.round === round - 1).sort(compareTrials).slice(0, topK);
-      lrRange = spannedRange(best.map((t) => t.lr));
-      wdRange = spannedRange(best.map((t) => t.weightDecay));
+      lrRange = spannedRange(best.map((t) => t.lr), lrRange);
+      wdRange = spannedRange(best.map((t) => t.weightDecay), wdRange);
     }
     roundRanges.push({ round, lrRange, weightDecayRange: wdRange });
     for (let i = 1; i <= trials; i++) {

@@ -160,7 +160,9 @@ export function formatGemmBench(rows: readonly GemmBenchRow[]): string {
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const backend = createWasmGemm({ relaxed: args.includes('--relaxed') ? true : args.includes('--no-relaxed') ? false : 'auto' });
+  const backend = createWasmGemm({
+    relaxed: args.includes('--relaxed') ? true : args.includes('--no-relaxed') ? false : 'auto',
+  });
   if (!backend) throw new Error('WebAssembly GEMM unavailable');
   const rows = benchGemm({ quick: args.includes('--quick'), backend });
   if (args.includes('--json')) console.log(JSON.stringify(rows, null, 2));

@@ -2,10 +2,13 @@
  * A WebAssembly SIMD GEMM for float32, installed with `setGemmBackend(createWasmGemm()!)`.
  *
  * The kernel (src/engine/kernels/assembly/gemm.ts, AssemblyScript) works on its own linear memory,
- * so each call copies A and B in (and C when accumulating) with `TypedArray.prototype.set` — a memcpy —
- * and copies C out. The memory is grown once to the largest call seen and then reused, so no call
- * after the first allocates. Inside, B is packed into 8-column panels and A is read through its
- * strides by a 4×8 register-tiled micro-kernel (see the kernel source and docs/PERFORMANCE.md).
+ * so each call copies A and B in (and C when accumulating) with `TypedArray.prototype.set` — a memcpy
+ * — and copies C out. The memory is grown to the largest call seen and then reused, so calls after
+ * the first allocate nothing. Inside, A and B are packed and a 4×8 register-tiled micro-kernel runs
+ * (see the kernel source and docs/PERFORMANCE.md).
+ *
+ * With `threads: 2` a worker thread instantiates the same kernel on a shared memory and takes half
+ * of each big product (half the columns, or half the rows), handed over through Atomics.
  *
  * Float64Array operands never reach this backend through gemm.ts (float64 stays on the TypeScript
  * path); if passed directly they are handed to `typescriptGemm`.
@@ -13,25 +16,30 @@
 import { typescriptGemm, type GemmBackend } from '../gemm';
 import type { Arr } from '../tensor';
 
-/** The exports of the kernel module. */
+type Form = 'nn' | 'tn' | 'nt';
+
+/** The kernel's signature (see assembly/gemm.ts): byte offsets and strides in floats. */
+type KernelFn = (
+  transA: number,
+  transB: number,
+  m: number,
+  k: number,
+  n: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  c: number,
+  ldc: number,
+  accumulate: number,
+  bp: number,
+  ap: number,
+  tmp: number,
+) => void;
+
 interface KernelExports {
   memory?: WebAssembly.Memory;
-  gemm(
-    transA: number,
-    transB: number,
-    m: number,
-    k: number,
-    n: number,
-    a: number,
-    b: number,
-    c: number,
-    accumulate: number,
-    j0: number,
-    j1: number,
-    bp: number,
-    ap: number,
-    tmp: number,
-  ): void;
+  gemm: KernelFn;
   BLOCK_K: WebAssembly.Global;
   BLOCK_M: WebAssembly.Global;
 }
@@ -47,44 +55,61 @@ interface WasmModules {
 
 const PAGE = 65536;
 const ALIGN = 64;
+/** Most pages the shared (threads) memory may grow to: 4 GiB is the wasm32 limit. */
+const SHARED_MAX_PAGES = 65536;
 
 export interface WasmGemmOptions {
   /**
    * Use the relaxed-SIMD build (f32x4.relaxed_madd, a fused multiply-add where the CPU has one).
    * 'auto' (default): when this engine validates it, without touching V8 flags. true: also turn on
    * V8's `--experimental-wasm-relaxed-simd` (needed by Node 20) before validating. false: plain
-   * mul+add build. Relaxed results may differ from the plain build in the last bits.
+   * mul+add build. Relaxed results may differ from the plain build in the last bits. Ignored with
+   * threads (the shared-memory build is plain SIMD).
    */
   relaxed?: boolean | 'auto';
+  /**
+   * Threads to split big products over, the calling one included (default 1). With 2 or more, worker
+   * threads are started (unref'd: they do not keep the process alive; `dispose()` ends them).
+   */
+  threads?: number;
+  /** With threads: products under this many flops (2·m·k·n) stay on the calling thread. Default 4e6. */
+  threadMinFlops?: number;
 }
 
 /** The backend, plus what it runs on. */
 export interface WasmGemm extends GemmBackend {
-  /** 'simd' (mul+add) or 'relaxed' (relaxed_madd). */
-  readonly variant: 'simd' | 'relaxed';
+  /** 'simd' (mul+add), 'relaxed' (relaxed_madd) or 'threads' (mul+add on a shared memory). */
+  readonly variant: 'simd' | 'relaxed' | 'threads';
+  /** Threads a big product is split over (1 unless the `threads` option asked for more). */
+  readonly threads: number;
   /** Bytes of WebAssembly memory held (grows to the largest call, never shrinks). */
   memoryBytes(): number;
   /**
-   * Runs the kernel on operands already in the module's memory (byte offsets from `alloc`), with no
-   * copies: what the engine gets once big tensors live in WebAssembly memory. For benchmarks.
+   * Makes room for operands of this size in the module's memory and returns their byte offsets and
+   * a view of that memory (both valid until the next call of the backend).
    */
-  raw(form: 'nn' | 'tn' | 'nt', a: number, b: number, c: number, m: number, k: number, n: number, acc: boolean): void;
-  /** Makes room for operands of this size and returns their byte offsets (valid until the next call). */
   alloc(m: number, k: number, n: number): { a: number; b: number; c: number; view: Float32Array };
+  /**
+   * Runs the kernel on operands already in the module's memory (offsets from `alloc`), without the
+   * copies: what the engine will get once big tensors live in WebAssembly memory. For benchmarks.
+   */
+  raw(form: Form, a: number, b: number, c: number, m: number, k: number, n: number, accumulate: boolean): void;
+  /** Ends the worker threads (if any). The backend must not be used afterwards. */
+  dispose(): void;
 }
 
-/** The smallest module using a SIMD instruction (v128.const; i8x16.splat; i8x16.popcnt). */
+/** The smallest module using a SIMD instruction (v128: i32.const; i8x16.splat; i8x16.popcnt). */
 const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
 
-let modules: WasmModules | string | undefined;
+let modules: WasmModules | undefined;
 
 function loadModules(): WasmModules | string {
   if (modules === undefined) {
     try {
-      // A require (not an import) so that a checkout without the generated module still type-checks
-      // and loads; esbuild bundles the module when it exists at build time.
+      // A require, not an import: a checkout without the generated module still type-checks and
+      // loads (the backend is then unavailable); esbuild bundles the module when it exists.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       modules = (require('./generated/wasmModules') as { wasmModules: WasmModules }).wasmModules;
     } catch (e) {
@@ -94,10 +119,12 @@ function loadModules(): WasmModules | string {
   return modules;
 }
 
-function decodeBase64(s: string): Uint8Array {
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   if (typeof Buffer !== 'undefined') {
     const b = Buffer.from(s, 'base64');
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    const out = new Uint8Array(b.byteLength);
+    out.set(b);
+    return out;
   }
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
@@ -127,6 +154,14 @@ function enableRelaxedSimdFlag(): void {
   }
 }
 
+/** Whether the relaxed-SIMD build validates (after setting the V8 flag when `enableFlag`). */
+export function wasmRelaxedSimdAvailable(enableFlag = false): boolean {
+  const m = loadModules();
+  if (typeof m === 'string') return false;
+  if (enableFlag) enableRelaxedSimdFlag();
+  return WebAssembly.validate(decodeBase64(m.relaxed));
+}
+
 const compiled = new Map<string, WebAssembly.Module>();
 function compile(name: 'simd' | 'relaxed' | 'threads', b64: string): WebAssembly.Module {
   let mod = compiled.get(name);
@@ -137,15 +172,49 @@ function compile(name: 'simd' | 'relaxed' | 'threads', b64: string): WebAssembly
   return mod;
 }
 
-/** Whether the relaxed-SIMD build validates (after setting the V8 flag when `enableFlag`). */
-export function wasmRelaxedSimdAvailable(enableFlag = false): boolean {
-  const m = loadModules();
-  if (typeof m === 'string') return false;
-  if (enableFlag) enableRelaxedSimdFlag();
-  return WebAssembly.validate(decodeBase64(m.relaxed));
-}
-
 const round = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+// ---- threads: control block and worker ------------------------------------------------------------
+
+/** Int32 slots of a worker's control block (64 bytes each, at the start of the shared memory). */
+const CTL_SEQ = 0; // job number the worker should run; −1: exit
+const CTL_DONE = 1; // last job number finished
+const CTL_ARGS = 2; // the 15 kernel arguments
+const CTL_BYTES = 128;
+
+/**
+ * The worker, as source so it runs from any bundle or from tsx (no file to locate). It instantiates
+ * the shared-memory kernel and runs each job posted in its control block.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctl } = workerData;
+const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+const i32 = new Int32Array(memory.buffer, ctl, ${CTL_BYTES >> 2});
+let seq = 0;
+for (;;) {
+  // spin briefly before sleeping: back-to-back products then hand over in well under a microsecond
+  let s = Atomics.load(i32, ${CTL_SEQ});
+  for (let spin = 0; s === seq && spin < 20000; spin++) s = Atomics.load(i32, ${CTL_SEQ});
+  if (s === seq) {
+    Atomics.wait(i32, ${CTL_SEQ}, seq);
+    s = Atomics.load(i32, ${CTL_SEQ});
+  }
+  if (s < 0) break;
+  seq = s;
+  const a = ${CTL_ARGS};
+  gemm(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], i32[a + 7],
+    i32[a + 8], i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], i32[a + 13], i32[a + 14]);
+  Atomics.store(i32, ${CTL_DONE}, seq);
+  Atomics.notify(i32, ${CTL_DONE});
+}
+`;
+
+interface Helper {
+  worker: { terminate(): unknown };
+  ctl: Int32Array;
+  seq: number;
+}
 
 /**
  * Creates the WebAssembly SIMD GEMM backend, or returns undefined when this runtime cannot run it
@@ -154,28 +223,46 @@ const round = (x: number, to: number): number => Math.ceil(x / to) * to;
 export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefined {
   if (wasmGemmUnavailableReason() !== undefined) return undefined;
   const mods = loadModules() as WasmModules;
-  const relaxedOpt = options.relaxed ?? 'auto';
-  const useRelaxed = relaxedOpt !== false && wasmRelaxedSimdAvailable(relaxedOpt === true);
-  const variant = useRelaxed ? 'relaxed' : 'simd';
-  const instance = new WebAssembly.Instance(compile(variant, mods[variant]), {});
-  const ex = instance.exports as unknown as KernelExports;
-  const memory = ex.memory as WebAssembly.Memory;
-  const kernel = ex.gemm;
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  const threadMinFlops = options.threadMinFlops ?? 4e6;
+  let variant: 'simd' | 'relaxed' | 'threads';
+  if (threads > 1) {
+    variant = 'threads';
+    if (!WebAssembly.validate(decodeBase64(mods.threads))) return undefined;
+  } else {
+    const relaxedOpt = options.relaxed ?? 'auto';
+    variant = relaxedOpt !== false && wasmRelaxedSimdAvailable(relaxedOpt === true) ? 'relaxed' : 'simd';
+  }
+
+  const module = compile(variant, mods[variant]);
+  let memory: WebAssembly.Memory;
+  let kernel: KernelFn;
+  let KC: number;
+  let MC: number;
+  if (variant === 'threads') {
+    memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    kernel = ex.gemm;
+    KC = ex.BLOCK_K.value as number;
+    MC = ex.BLOCK_M.value as number;
+  } else {
+    const ex = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    memory = ex.memory as WebAssembly.Memory;
+    kernel = ex.gemm;
+    KC = ex.BLOCK_K.value as number;
+    MC = ex.BLOCK_M.value as number;
+  }
   let f32 = new Float32Array(memory.buffer);
 
-  const KC = ex.BLOCK_K.value as number;
-  const MC = ex.BLOCK_M.value as number;
-  // Layout of one call: [tmp 128 B | packed A | packed B | A | B | C], each 64-byte aligned.
-  const TMP = 0;
-  const AP = ALIGN * 2;
-  const BP = AP + KC * MC * 4;
-  function layout(m: number, k: number, n: number): { a: number; b: number; c: number; end: number } {
-    const bpBytes = KC * round(Math.max(n, 1), 8) * 4;
-    const a = round(BP + bpBytes, ALIGN);
-    const b = round(a + m * k * 4, ALIGN);
-    const c = round(b + k * n * 4, ALIGN);
-    return { a, b, c, end: c + m * n * 4 };
-  }
+  // Layout: [control blocks | per thread: tmp 128 B, packed A, packed B | A | B | C], 64-byte aligned.
+  const ctlBytes = threads > 1 ? (threads - 1) * CTL_BYTES : 0;
+  const apBytes = KC * MC * 4;
+  let bpBytes = 0; // per thread, for the widest n seen
+  let scratchEnd = 0;
+  const scratch = (t: number) => {
+    const base = ctlBytes + t * (128 + apBytes + bpBytes);
+    return { tmp: base, ap: base + 128, bp: base + 128 + apBytes };
+  };
   function reserve(bytes: number): void {
     const have = memory.buffer.byteLength;
     if (bytes <= have) return;
@@ -184,22 +271,87 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     memory.grow(Math.ceil((want - have) / PAGE));
     f32 = new Float32Array(memory.buffer);
   }
-  function alloc(m: number, k: number, n: number): { a: number; b: number; c: number; view: Float32Array } {
-    const l = layout(m, k, n);
-    reserve(l.end);
-    return { a: l.a, b: l.b, c: l.c, view: f32 };
+  function layout(m: number, k: number, n: number): { a: number; b: number; c: number } {
+    const need = round(KC * round(Math.max(n, 1), 8) * 4, ALIGN);
+    if (need > bpBytes) {
+      bpBytes = need;
+      scratchEnd = round(ctlBytes + threads * (128 + apBytes + bpBytes), ALIGN);
+    }
+    const a = scratchEnd;
+    const b = round(a + m * k * 4, ALIGN);
+    const c = round(b + k * n * 4, ALIGN);
+    reserve(c + m * n * 4);
+    return { a, b, c };
+  }
+  layout(0, 0, 0);
+
+  // Worker threads for `threads` > 1.
+  const helpers: Helper[] = [];
+  if (threads > 1) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+    for (let t = 1; t < threads; t++) {
+      const ctl = (t - 1) * CTL_BYTES;
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctl } });
+      worker.unref();
+      helpers.push({ worker, ctl: new Int32Array(memory.buffer, ctl, CTL_BYTES >> 2), seq: 0 });
+    }
   }
 
-  function run(
-    form: 'nn' | 'tn' | 'nt',
-    a: Arr,
-    b: Arr,
-    c: Arr,
-    m: number,
-    k: number,
-    n: number,
-    accumulate: boolean,
-  ): void {
+  /** Hands a part to helper h: the same arguments as the kernel. */
+  function post(h: Helper, args: number[]): void {
+    h.ctl.set(args, CTL_ARGS);
+    h.seq++;
+    Atomics.store(h.ctl, CTL_SEQ, h.seq);
+    Atomics.notify(h.ctl, CTL_SEQ);
+  }
+  function join(h: Helper): void {
+    let spin = 0;
+    while (Atomics.load(h.ctl, CTL_DONE) !== h.seq) {
+      if (++spin > 1000) Atomics.wait(h.ctl, CTL_DONE, Atomics.load(h.ctl, CTL_DONE), 1);
+    }
+  }
+
+  /** C = op(A)·op(B) on operands in memory: split over the threads when big enough. */
+  function compute(form: Form, a: number, b: number, c: number, m: number, k: number, n: number, acc: boolean) {
+    const ta = form === 'tn' ? 1 : 0;
+    const tb = form === 'nt' ? 1 : 0;
+    const lda = ta ? m : k;
+    const ldb = tb ? k : n;
+    const accI = acc ? 1 : 0;
+    const parts = threads > 1 && 2 * m * k * n >= threadMinFlops ? threads : 1;
+    if (parts === 1) {
+      const s = scratch(0);
+      kernel(ta, tb, m, k, n, a, lda, b, ldb, c, n, accI, s.bp, s.ap, s.tmp);
+      return;
+    }
+    // Split the dimension whose packing the other threads would otherwise repeat least: splitting n
+    // makes every thread pack all of A (m·k), splitting m makes every thread pack all of B (k·n).
+    const splitN = n >= 8 * parts && (m * k <= k * n || m < 4 * parts);
+    const jobs: number[][] = [];
+    for (let t = 0; t < parts; t++) {
+      const s = scratch(t);
+      if (splitN) {
+        const j0 = round((n * t) / parts, 8);
+        const j1 = t === parts - 1 ? n : round((n * (t + 1)) / parts, 8);
+        if (j1 <= j0) continue;
+        const bo = b + 4 * (tb ? j0 * ldb : j0);
+        jobs.push([ta, tb, m, k, j1 - j0, a, lda, bo, ldb, c + 4 * j0, n, accI, s.bp, s.ap, s.tmp]);
+      } else {
+        const i0 = round((m * t) / parts, 4);
+        const i1 = t === parts - 1 ? m : round((m * (t + 1)) / parts, 4);
+        if (i1 <= i0) continue;
+        const ao = a + 4 * (ta ? i0 : i0 * lda);
+        jobs.push([ta, tb, i1 - i0, k, n, ao, lda, b, ldb, c + 4 * i0 * n, n, accI, s.bp, s.ap, s.tmp]);
+      }
+    }
+    for (let t = 1; t < jobs.length; t++) post(helpers[t - 1], jobs[t]);
+    const j = jobs[0];
+    kernel(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14]);
+    for (let t = 1; t < jobs.length; t++) join(helpers[t - 1]);
+  }
+
+  function run(form: Form, a: Arr, b: Arr, c: Arr, m: number, k: number, n: number, accumulate: boolean): void {
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
       typescriptGemm[form](a, b, c, m, k, n, accumulate);
       return;
@@ -214,25 +366,38 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     }
     if (nc === 0) return;
     const l = layout(m, k, n);
-    reserve(l.end);
     const mem = f32;
     mem.set(na === a.length ? a : a.subarray(0, na), l.a >> 2);
     mem.set(nb === b.length ? b : b.subarray(0, nb), l.b >> 2);
     if (accumulate) mem.set(nc === c.length ? c : c.subarray(0, nc), l.c >> 2);
-    kernel(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, m, k, n, l.a, l.b, l.c, accumulate ? 1 : 0, 0, n, BP, AP, TMP);
+    compute(form, l.a, l.b, l.c, m, k, n, accumulate);
     c.set(mem.subarray(l.c >> 2, (l.c >> 2) + nc));
   }
 
+  let disposed = false;
   return {
-    name: `wasm-${variant}`,
+    name: threads > 1 ? `wasm-simd-${threads}threads` : `wasm-${variant}`,
     variant,
+    threads,
     nn: (a, b, c, m, k, n, accumulate = false) => run('nn', a, b, c, m, k, n, accumulate),
     tn: (a, b, c, m, k, n, accumulate = false) => run('tn', a, b, c, m, k, n, accumulate),
     nt: (a, b, c, m, k, n, accumulate = false) => run('nt', a, b, c, m, k, n, accumulate),
     memoryBytes: () => memory.buffer.byteLength,
-    raw(form, a, b, c, m, k, n, acc) {
-      kernel(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, m, k, n, a, b, c, acc ? 1 : 0, 0, n, BP, AP, TMP);
+    alloc(m, k, n) {
+      const l = layout(m, k, n);
+      return { ...l, view: f32 };
     },
-    alloc,
+    raw(form, a, b, c, m, k, n, accumulate) {
+      if (m > 0 && n > 0) compute(form, a, b, c, m, k, n, accumulate);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const h of helpers) {
+        Atomics.store(h.ctl, CTL_SEQ, -1);
+        Atomics.notify(h.ctl, CTL_SEQ);
+        void h.worker.terminate();
+      }
+    },
   };
 }

@@ -17,17 +17,15 @@
 // The caller owns all memory and passes the scratch areas, so two instances on one shared memory
 // (threads) never touch the same bytes as long as their scratch areas and C blocks are disjoint.
 
-// @ts-ignore: decorator
-@inline const KC: i32 = 256;
-// @ts-ignore: decorator
-@inline const MC: i32 = 128;
+// Block sizes (compile-time constants: AssemblyScript inlines a top-level const).
+const KC: i32 = 256;
+const MC: i32 = 128;
 
 /** The block sizes, for the caller to size the packing areas: bp 4·KC·round8(n), ap 4·KC·MC bytes. */
 export const BLOCK_K: i32 = KC;
 export const BLOCK_M: i32 = MC;
 
-// @ts-ignore: decorator
-@inline
+// Binaryen inlines this (and the other helpers) at -O3.
 function madd(acc: v128, x: v128, y: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) {
     return f32x4.relaxed_madd(x, y, acc);
@@ -46,7 +44,7 @@ function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: 
     let dst = bp;
     if (transB == 0) {
       // B stored k×n: 8 adjacent floats of a row per k.
-      let src = b + <usize>pc * ldb + (<usize>j << 2);
+      let src = b + <usize>pc * ldb + ((<usize>j) << 2);
       if (nr == 8) {
         for (let p = 0; p < kc; p++) {
           v128.store(dst, v128.load(src));
@@ -58,14 +56,14 @@ function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: 
         for (let p = 0; p < kc; p++) {
           v128.store(dst, f32x4.splat(0));
           v128.store(dst, f32x4.splat(0), 16);
-          for (let jj = 0; jj < nr; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(src + (<usize>jj << 2)));
+          for (let jj = 0; jj < nr; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(src + ((<usize>jj) << 2)));
           src += ldb;
           dst += 32;
         }
       }
     } else {
       // B stored n×k: column j of op(B) is row j of the store, contiguous along k. Transpose 4×4 blocks.
-      const s0 = b + <usize>j * ldb + (<usize>pc << 2);
+      const s0 = b + <usize>j * ldb + ((<usize>pc) << 2);
       if (nr == 8) {
         let r0 = s0;
         let p = 0;
@@ -99,7 +97,7 @@ function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: 
           dst += 128;
         }
         for (; p < kc; p++) {
-          for (let jj = 0; jj < 8; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(r0 + <usize>jj * ldb));
+          for (let jj = 0; jj < 8; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(r0 + <usize>jj * ldb));
           r0 += 4;
           dst += 32;
         }
@@ -107,13 +105,13 @@ function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: 
         for (let p = 0; p < kc; p++) {
           v128.store(dst, f32x4.splat(0));
           v128.store(dst, f32x4.splat(0), 16);
-          const r = s0 + (<usize>p << 2);
-          for (let jj = 0; jj < nr; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(r + <usize>jj * ldb));
+          const r = s0 + ((<usize>p) << 2);
+          for (let jj = 0; jj < nr; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(r + <usize>jj * ldb));
           dst += 32;
         }
       }
     }
-    bp += <usize>kc << 5;
+    bp += (<usize>kc) << 5;
   }
 }
 
@@ -163,12 +161,12 @@ function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: us
     } else {
       for (let p = 0; p < kc; p++) {
         v128.store(dst, f32x4.splat(0));
-        for (let r = 0; r < mr; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + <usize>r * rs));
+        for (let r = 0; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(src + <usize>r * rs));
         src += cs;
         dst += 16;
       }
     }
-    ap += <usize>kc << 4;
+    ap += (<usize>kc) << 4;
   }
 }
 
@@ -240,9 +238,9 @@ function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32,
   v128.store(tmp, c30, 96);
   v128.store(tmp, c31, 112);
   for (let r = 0; r < mr; r++) {
-    const t = tmp + (<usize>r << 5);
+    const t = tmp + ((<usize>r) << 5);
     for (let jj = 0; jj < nr; jj++) {
-      const o = <usize>jj << 2;
+      const o = (<usize>jj) << 2;
       const v = load<f32>(t + o);
       store<f32>(c + o, acc ? load<f32>(c + o) + v : v);
     }
@@ -274,19 +272,22 @@ export function gemm(
   tmp: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
-  const ldcb = <usize>ldc << 2;
+  const ldcb = (<usize>ldc) << 2;
   if (k <= 0) {
     if (accumulate == 0) {
-      for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcb, 0, <usize>n << 2);
+      for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcb, 0, (<usize>n) << 2);
     }
     return;
   }
   // op(A) row i at column p: a + i·rs + p·cs (bytes).
-  const rs: usize = transA == 0 ? <usize>lda << 2 : 4;
-  const cs: usize = transA == 0 ? 4 : <usize>lda << 2;
-  const ldbb = <usize>ldb << 2;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = min(KC, k - pc);
+  const rs: usize = transA == 0 ? (<usize>lda) << 2 : 4;
+  const cs: usize = transA == 0 ? 4 : (<usize>lda) << 2;
+  const ldbb = (<usize>ldb) << 2;
+  // k blocks of equal depth ≤ KC (784 → 4 × 196 rather than 3 × 256 + 16: no short last block)
+  const kb = (k + KC - 1) / KC;
+  const kd = (k + kb - 1) / kb;
+  for (let pc = 0; pc < k; pc += kd) {
+    const kc = min(kd, k - pc);
     const acc = accumulate != 0 || pc > 0;
     packB(b, ldbb, transB, n, pc, kc, bp);
     const ak = a + <usize>pc * cs;
@@ -298,10 +299,10 @@ export function gemm(
         const nr = min(8, n - j);
         let aq = ap;
         for (let i = ic; i < ie; i += 4) {
-          kernel4x8(aq, bq, kc, c + <usize>i * ldcb + (<usize>j << 2), ldcb, min(4, ie - i), nr, acc, tmp);
-          aq += <usize>kc << 4;
+          kernel4x8(aq, bq, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(4, ie - i), nr, acc, tmp);
+          aq += (<usize>kc) << 4;
         }
-        bq += <usize>kc << 5;
+        bq += (<usize>kc) << 5;
       }
     }
   }
