@@ -6,6 +6,7 @@ import { IdxError } from './engine/data/idx';
 import { SpecError } from './engine/spec';
 import { DivergenceError } from './engine/trainer';
 import { UsageError } from './cli/args';
+import { experimentCommand } from './cli/experiment';
 import { gatesCommand } from './cli/gates';
 import { gradcheckCommand } from './cli/gradcheck';
 import { trainCommand } from './cli/train';
@@ -13,6 +14,10 @@ import { trainCommand } from './cli/train';
 const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
   gates: { run: gatesCommand, help: 'perceptron gates AND/NAND/OR/XOR and the single-perceptron XOR experiment' },
   train: { run: trainCommand, help: 'train a preset or network file: --preset NAME | --spec FILE [--epochs N | --iterations N] [--batch N] [--lr X] [--seed S] [--optimizer NAME] [--init he|xavier|STD] [--train-limit N] [--test-limit N] [--data-dir DIR] [--json]' },
+  experiment: {
+    run: experimentCommand,
+    help: "run one of the book's chapter-6 experiments: NAME [--iterations N] [--epochs N] [--trials N] [--seed S] [--json]",
+  },
   gradcheck: { run: gradcheckCommand, help: 'compare backprop with numerical gradients: --preset NAME [--dtype float64|float32] [--batch N] [--json]' },
 };
 

@@ -25,8 +25,10 @@ export function gradcheckCommand(argv: string[]): void {
   const t = new Int32Array(batch);
   for (let i = 0; i < batch; i++) t[i] = rng.int(classes);
   const json = flags.json === true;
-  const result = gradientCheck(net, x, t, (name, r) => {
-    if (!json) console.log(`${name.padEnd(16)} mean |num − bp| ${fmt(r.meanAbsDiff, 3).padEnd(10)} relative error ${fmt(r.relativeError, 3)}`);
+  const result = gradientCheck(net, x, t, {
+    onParam: (name, r) => {
+      if (!json) console.log(`${name.padEnd(16)} mean |num − bp| ${fmt(r.meanAbsDiff, 3).padEnd(10)} relative error ${fmt(r.relativeError, 3)}`);
+    },
   });
   const params = Object.fromEntries(Object.entries(result.params).map(([k, v]) => [k, { meanAbsDiff: v.meanAbsDiff, relativeError: v.relativeError }]));
   if (json) emitJson({ preset: spec.name ?? 'network', dtype, maxRelativeError: result.maxRelativeError, params });

@@ -153,6 +153,21 @@ export class Network {
     return h;
   }
 
+  /**
+   * A forward pass that shows every layer's output to `visit` (probes: activation histograms, feature
+   * maps). Uses no randomness, so probing never changes a seeded run.
+   */
+  forwardEach(x: Tensor, visit: (layer: Layer, output: Tensor) => void, train = false): Tensor {
+    this.checkInput(x);
+    let h = x.reshape([x.shape[0], ...this.inShape]);
+    const ctx = train ? this.ctxTrain : this.ctxEval;
+    for (const l of this.layers) {
+      h = l.forward(h, ctx);
+      visit(l, h);
+    }
+    return h;
+  }
+
   /** The scores for x in evaluation mode. */
   predict(x: Tensor): Tensor {
     return this.forward(x, false);

@@ -60,6 +60,7 @@ export class Trainer {
   private readonly rng: Rng;
   private order: Int32Array;
   private cursor = 0;
+  private gathered = false;
   private readonly per: number;
   private readonly xBuf: Arr; // (batch, ...sample)
   private readonly tBuf: Uint8Array; // (batch)
@@ -113,7 +114,21 @@ export class Trainer {
       this.tBuf[i] = this.train.labels[k];
     }
     this.cursor += b;
+    this.gathered = true;
     return { x: new Tensor(this.xBuf, [b, ...this.net.inShape]), t: this.tBuf };
+  }
+
+  /**
+   * The mini-batch of the latest iteration (before the first: the first samples of the training set),
+   * for probes. Draws nothing from the generator.
+   */
+  currentBatch(): { x: Tensor; t: Uint8Array } {
+    if (!this.gathered) {
+      const b = this.batchSize;
+      this.xBuf.set(this.train.images.subarray(0, b * this.per));
+      this.tBuf.set(this.train.labels.subarray(0, b));
+    }
+    return { x: new Tensor(this.xBuf, [this.batchSize, ...this.net.inShape]), t: this.tBuf };
   }
 
   /** Applies the optimizer to the gradients the network holds and advances the counters. */

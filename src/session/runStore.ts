@@ -7,7 +7,13 @@ import type {
   DoneEvent,
   EpochEvent,
   ErrorEvent,
+  ExperimentResultEvent,
+  FeatureMapsEvent,
+  FiltersEvent,
+  GradcheckEvent,
+  HistogramsEvent,
   ParamStatsEvent,
+  StepCursorEvent,
   RunStartedEvent,
   RunState,
   Snapshot,
@@ -17,6 +23,13 @@ import type {
 
 /** Most loss points kept before the history is thinned. */
 export const MAX_LOSS_POINTS = 20000;
+/** Most gradient-norm points kept per parameter before that history is thinned. */
+export const MAX_GRADIENT_POINTS = 2000;
+
+/** Keeps every other element (the first included). */
+function thin<T>(a: T[]): T[] {
+  return a.filter((_, i) => i % 2 === 0);
+}
 
 export class RunStore {
   started: RunStartedEvent | null = null;
@@ -32,6 +45,15 @@ export class RunStore {
   done: DoneEvent | null = null;
   /** The latest weights the worker sent (checkpoints at epoch ends, pause, stop, errors). */
   weights: WeightsEvent | null = null;
+  activations: HistogramsEvent | null = null;
+  weightHistograms: HistogramsEvent | null = null;
+  gradientIterations: number[] = [];
+  gradients: { name: string; layer: string; gradNorm: number[]; updateRatio: number[] }[] = [];
+  filters: FiltersEvent | null = null;
+  featureMaps: FeatureMapsEvent | null = null;
+  cursor: StepCursorEvent | null = null;
+  gradcheck: GradcheckEvent | null = null;
+  experiment: ExperimentResultEvent | null = null;
 
   /** Records one worker event. */
   apply(e: WorkerEvent): void {
@@ -45,8 +67,8 @@ export class RunStore {
           this.losses.push(e.losses[i]);
         }
         if (this.losses.length > MAX_LOSS_POINTS) {
-          this.lossIterations = this.lossIterations.filter((_, i) => i % 2 === 0);
-          this.losses = this.losses.filter((_, i) => i % 2 === 0);
+          this.lossIterations = thin(this.lossIterations);
+          this.losses = thin(this.losses);
         }
         this.iteration = e.iteration;
         this.epoch = e.epoch;
@@ -72,6 +94,47 @@ export class RunStore {
       case 'run/weights':
         this.weights = e;
         break;
+      case 'probe/histograms':
+        if (e.kind === 'activations') this.activations = e;
+        else this.weightHistograms = e;
+        break;
+      case 'probe/gradients':
+        this.addGradients(e.iteration, e.params);
+        break;
+      case 'probe/filters':
+        this.filters = e;
+        break;
+      case 'probe/featureMaps':
+        this.featureMaps = e;
+        break;
+      case 'step/cursor':
+        this.cursor = e;
+        break;
+      case 'gradcheck/result':
+        this.gradcheck = e;
+        break;
+      case 'experiment/result':
+        this.experiment = e;
+        break;
+      case 'experiment/progress':
+        break;
+    }
+  }
+
+  private addGradients(iteration: number, params: { name: string; layer: string; gradNorm: number; updateRatio: number }[]): void {
+    if (this.gradients.length === 0) this.gradients = params.map((p) => ({ name: p.name, layer: p.layer, gradNorm: [], updateRatio: [] }));
+    if (params.length !== this.gradients.length || params.some((p, i) => p.name !== this.gradients[i].name)) return;
+    this.gradientIterations.push(iteration);
+    params.forEach((p, i) => {
+      this.gradients[i].gradNorm.push(p.gradNorm);
+      this.gradients[i].updateRatio.push(p.updateRatio);
+    });
+    if (this.gradientIterations.length > MAX_GRADIENT_POINTS) {
+      this.gradientIterations = thin(this.gradientIterations);
+      for (const g of this.gradients) {
+        g.gradNorm = thin(g.gradNorm);
+        g.updateRatio = thin(g.updateRatio);
+      }
     }
   }
 
@@ -91,6 +154,15 @@ export class RunStore {
       error: this.error,
       done: this.done,
       selectedLayer,
+      activations: this.activations,
+      weightHistograms: this.weightHistograms,
+      gradientIterations: this.gradientIterations.slice(),
+      gradients: this.gradients.map((g) => ({ ...g, gradNorm: g.gradNorm.slice(), updateRatio: g.updateRatio.slice() })),
+      filters: this.filters,
+      featureMaps: this.featureMaps,
+      cursor: this.cursor,
+      gradcheck: this.gradcheck,
+      experiment: this.experiment,
     };
   }
 }

@@ -122,6 +122,125 @@ export interface WeightsEvent {
   weights: { name: string; shape: number[]; data: Float32Array }[];
 }
 
+/** Number of bins of every histogram the probes send. */
+export const HISTOGRAM_BINS = 30;
+
+/** A histogram over [lo, hi] in HISTOGRAM_BINS equal bins, with summary statistics. */
+export interface HistogramInfo {
+  /** Layer id or parameter name. */
+  id: string;
+  lo: number;
+  hi: number;
+  mean: number;
+  std: number;
+  /** Fraction of values in the saturated tails (sigmoid < 0.01 or > 0.99, |tanh| > 0.99), else 0. */
+  saturated: number;
+  /** Fraction of values exactly 0 (dead ReLU units), else 0. */
+  dead: number;
+}
+
+/**
+ * Histograms of every layer's output (`activations`) or every weight tensor (`weights`) on the current
+ * mini-batch. Counts are packed: `counts[i * HISTOGRAM_BINS + b]` is bin b of `items[i]` (transferred).
+ */
+export interface HistogramsEvent {
+  type: 'probe/histograms';
+  iteration: number;
+  kind: 'activations' | 'weights';
+  items: HistogramInfo[];
+  counts: Float32Array;
+}
+/** Gradient norms and update ratios per parameter at one iteration. */
+export interface GradientsEvent {
+  type: 'probe/gradients';
+  iteration: number;
+  /** Per parameter: ‖grad‖₂ and ‖ΔW‖/‖W‖ of the update just made. */
+  params: { name: string; layer: string; gradNorm: number; updateRatio: number }[];
+}
+/**
+ * Filters of a convolution layer as images normalised to [0, 1] per filter (channels averaged),
+ * packed as `data[f * h * w + y * w + x]` (transferred).
+ */
+export interface FiltersEvent {
+  type: 'probe/filters';
+  iteration: number;
+  layer: string;
+  count: number;
+  h: number;
+  w: number;
+  data: Float32Array;
+}
+/** Feature maps of one test image through every conv and pool layer (reply to `probe/featureMaps`). */
+export interface FeatureMapsEvent {
+  type: 'probe/featureMaps';
+  index: number;
+  label: number;
+  predicted: number;
+  /** The input image, normalised to [0, 1], (h × w) of its first channel. */
+  image: { h: number; w: number; data: Float32Array };
+  /** Per layer: its maps normalised to [0, 1] per map, packed `data[c * h * w + y * w + x]`. */
+  layers: { id: string; channels: number; h: number; w: number; data: Float32Array }[];
+}
+
+/** Summary of one tensor at a step of backprop: the engine's real numbers. */
+export interface TensorSummary {
+  /** What it is: input, output, upstream (dy), dx, or a parameter gradient (`affine1.W` grad). */
+  role: 'input' | 'output' | 'dy' | 'dx' | 'grad' | 'value';
+  name: string;
+  /** Full shape, batch included. */
+  shape: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  lo: number;
+  hi: number;
+  /** HISTOGRAM_BINS counts over [lo, hi]. */
+  counts: number[];
+  /** A heat map: the whole tensor if small, else the first sample, at most 64 × 64 (row-major). */
+  heat: { rows: number; cols: number; label: string; data: Float32Array } | null;
+}
+/** Where the stepping cursor stands, with that operation's tensors. */
+export interface StepCursorEvent {
+  type: 'step/cursor';
+  iteration: number;
+  /** Operation number within the batch, from 1. */
+  step: number;
+  /** Operations in a batch: forward per layer, loss, backward per layer, update. */
+  steps: number;
+  phase: 'forward' | 'loss' | 'backward' | 'update';
+  /** Layer id, 'loss', or 'optimizer'. */
+  layer: string;
+  /** "forward · affine1" */
+  label: string;
+  loss: number | null;
+  tensors: TensorSummary[];
+}
+/** Result of a float64 gradient check of the current network. */
+export interface GradcheckEvent {
+  type: 'gradcheck/result';
+  iteration: number;
+  /** Relative error bound a parameter must meet to pass. */
+  bound: number;
+  maxRelativeError: number;
+  params: { name: string; layer: string; relativeError: number; meanAbsDiff: number; pass: boolean }[];
+}
+/** Progress of an experiment run in the worker. */
+export interface ExperimentProgressEvent {
+  type: 'experiment/progress';
+  name: string;
+  done: number;
+  total: number;
+  message: string;
+}
+/** The result of an experiment: `{experiment, config, results}` as the CLI prints it. */
+export interface ExperimentResultEvent {
+  type: 'experiment/result';
+  name: string;
+  seconds: number;
+  result: { experiment: string; config: Record<string, unknown>; results: unknown[] };
+}
+
 /** Every message a worker sends. */
 export type WorkerEvent =
   | RunStartedEvent
@@ -131,7 +250,15 @@ export type WorkerEvent =
   | ParamStatsEvent
   | DoneEvent
   | ErrorEvent
-  | WeightsEvent;
+  | WeightsEvent
+  | HistogramsEvent
+  | GradientsEvent
+  | FiltersEvent
+  | FeatureMapsEvent
+  | StepCursorEvent
+  | GradcheckEvent
+  | ExperimentProgressEvent
+  | ExperimentResultEvent;
 
 // ───────────────────────── host → worker ─────────────────────────
 
@@ -141,7 +268,14 @@ export type WorkerCommand =
   | { type: 'run/pause' }
   | { type: 'run/resume' }
   | { type: 'run/stop' }
-  | { type: 'run/getWeights'; requestId: number };
+  | { type: 'run/getWeights'; requestId: number }
+  /** While paused: one operation of backprop (forward of a layer, the loss, backward of a layer, the update). */
+  | { type: 'run/step' }
+  /** While paused: finish the current batch (or a whole new one) and apply the update. */
+  | { type: 'run/stepBatch' }
+  | { type: 'probe/featureMaps'; index: number }
+  | { type: 'run/gradcheck' }
+  | { type: 'experiment/start'; name: string; options: Record<string, number | boolean>; extensionPath: string; dataDir?: string };
 
 // ───────────────────────── host ↔ webview ─────────────────────────
 
@@ -161,28 +295,35 @@ export interface Snapshot {
   error: ErrorEvent | null;
   done: DoneEvent | null;
   selectedLayer: string | null;
+  /** Latest activation and weight histograms. */
+  activations: HistogramsEvent | null;
+  weightHistograms: HistogramsEvent | null;
+  /** Gradient-norm history: iterations, and per parameter one value per iteration (thinned on long runs). */
+  gradientIterations: number[];
+  gradients: { name: string; layer: string; gradNorm: number[]; updateRatio: number[] }[];
+  filters: FiltersEvent | null;
+  featureMaps: FeatureMapsEvent | null;
+  cursor: StepCursorEvent | null;
+  gradcheck: GradcheckEvent | null;
+  experiment: ExperimentResultEvent | null;
 }
 
-/** Messages the host sends the webview: a snapshot, worker events, and layer selection. */
+/** Messages the host sends the webview: a snapshot, worker events (weights aside), and layer selection. */
 export type HostToWebview =
   | Snapshot
-  | RunStartedEvent
-  | MetricsEvent
-  | EpochEvent
-  | StateEvent
-  | ParamStatsEvent
-  | DoneEvent
-  | ErrorEvent
+  | Exclude<WorkerEvent, WeightsEvent>
   | { type: 'select/layer'; id: string | null };
 
 /** UI commands from the webview. */
-export type WebviewCommandName = 'pause' | 'resume' | 'stop';
+export type WebviewCommandName = 'pause' | 'resume' | 'stop' | 'step' | 'stepBatch' | 'gradcheck';
+const WEBVIEW_COMMANDS: readonly string[] = ['pause', 'resume', 'stop', 'step', 'stepBatch', 'gradcheck'];
 
 /** Messages the webview sends the host. */
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'select/layer'; id: string | null }
-  | { type: 'command'; name: WebviewCommandName };
+  | { type: 'command'; name: WebviewCommandName }
+  | { type: 'probe/featureMaps'; index: number };
 
 /** A handler per message type: forgetting one is a compile error. */
 export type Handlers<M extends { type: string }> = { [K in M['type']]: (m: Extract<M, { type: K }>) => void };
@@ -215,6 +356,44 @@ function isLayerInfo(v: unknown): v is LayerInfo {
     isFiniteNum(v.paramCount) &&
     Array.isArray(v.params) &&
     v.params.every((p) => isObj(p) && isStr(p.name) && isIntArray(p.shape))
+  );
+}
+
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+/** A packed plane set: h, w and a Float32Array of `planes × h × w` values. */
+function isPlane(v: Record<string, unknown>, planes: number): boolean {
+  return isCount(v.h) && isCount(v.w) && v.data instanceof Float32Array && v.data.length === planes * (v.h as number) * (v.w as number);
+}
+
+function isHistogramInfo(v: unknown): v is HistogramInfo {
+  return isObj(v) && isStr(v.id) && isNum(v.lo) && isNum(v.hi) && isNum(v.mean) && isNum(v.std) && isNum(v.saturated) && isNum(v.dead);
+}
+
+function isTensorSummary(v: unknown): v is TensorSummary {
+  if (!isObj(v)) return false;
+  const heat = v.heat;
+  const heatOk =
+    heat === null ||
+    (isObj(heat) &&
+      isCount(heat.rows) &&
+      isCount(heat.cols) &&
+      isStr(heat.label) &&
+      heat.data instanceof Float32Array &&
+      heat.data.length === (heat.rows as number) * (heat.cols as number));
+  return (
+    ['input', 'output', 'dy', 'dx', 'grad', 'value'].includes(v.role as string) &&
+    isStr(v.name) &&
+    isIntArray(v.shape) &&
+    isNum(v.mean) &&
+    isNum(v.std) &&
+    isNum(v.min) &&
+    isNum(v.max) &&
+    isNum(v.lo) &&
+    isNum(v.hi) &&
+    isNumArray(v.counts) &&
+    v.counts.length === HISTOGRAM_BINS &&
+    heatOk
   );
 }
 
@@ -272,6 +451,67 @@ export function isWorkerEvent(v: unknown): v is WorkerEvent {
       return isFiniteNum(v.iteration) && isNum(v.trainAccuracy) && isNum(v.testAccuracy) && isFiniteNum(v.seconds);
     case 'run/error':
       return isStr(v.message) && isStr(v.where) && typeof v.recoverable === 'boolean';
+    case 'probe/histograms':
+      return (
+        isFiniteNum(v.iteration) &&
+        (v.kind === 'activations' || v.kind === 'weights') &&
+        Array.isArray(v.items) &&
+        v.items.every(isHistogramInfo) &&
+        v.counts instanceof Float32Array &&
+        v.counts.length === v.items.length * HISTOGRAM_BINS
+      );
+    case 'probe/gradients':
+      return (
+        isFiniteNum(v.iteration) &&
+        Array.isArray(v.params) &&
+        v.params.every((p) => isObj(p) && isStr(p.name) && isStr(p.layer) && isNum(p.gradNorm) && isNum(p.updateRatio))
+      );
+    case 'probe/filters':
+      return (
+        isFiniteNum(v.iteration) &&
+        isStr(v.layer) &&
+        isCount(v.count) &&
+        isCount(v.h) &&
+        isCount(v.w) &&
+        v.data instanceof Float32Array &&
+        v.data.length === (v.count as number) * (v.h as number) * (v.w as number)
+      );
+    case 'probe/featureMaps':
+      return (
+        isCount(v.index) &&
+        isFiniteNum(v.label) &&
+        isFiniteNum(v.predicted) &&
+        isObj(v.image) &&
+        isPlane(v.image, 1) &&
+        Array.isArray(v.layers) &&
+        v.layers.every((l) => isObj(l) && isStr(l.id) && isCount(l.channels) && isPlane(l, l.channels as number))
+      );
+    case 'step/cursor':
+      return (
+        isFiniteNum(v.iteration) &&
+        isCount(v.step) &&
+        isCount(v.steps) &&
+        (v.phase === 'forward' || v.phase === 'loss' || v.phase === 'backward' || v.phase === 'update') &&
+        isStr(v.layer) &&
+        isStr(v.label) &&
+        (v.loss === null || isNum(v.loss)) &&
+        Array.isArray(v.tensors) &&
+        v.tensors.every(isTensorSummary)
+      );
+    case 'gradcheck/result':
+      return (
+        isFiniteNum(v.iteration) &&
+        isNum(v.bound) &&
+        isNum(v.maxRelativeError) &&
+        Array.isArray(v.params) &&
+        v.params.every(
+          (p) => isObj(p) && isStr(p.name) && isStr(p.layer) && isNum(p.relativeError) && isNum(p.meanAbsDiff) && typeof p.pass === 'boolean',
+        )
+      );
+    case 'experiment/progress':
+      return isStr(v.name) && isFiniteNum(v.done) && isFiniteNum(v.total) && isStr(v.message);
+    case 'experiment/result':
+      return isStr(v.name) && isFiniteNum(v.seconds) && isObj(v.result) && isStr(v.result.experiment) && Array.isArray(v.result.results);
     case 'run/weights':
       return (
         isFiniteNum(v.requestId) &&
@@ -293,7 +533,9 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
     case 'select/layer':
       return v.id === null || (isStr(v.id) && LAYER_ID.test(v.id));
     case 'command':
-      return v.name === 'pause' || v.name === 'resume' || v.name === 'stop';
+      return isStr(v.name) && WEBVIEW_COMMANDS.includes(v.name);
+    case 'probe/featureMaps':
+      return isCount(v.index) && (v.index as number) < 1_000_000;
     default:
       return false;
   }
@@ -318,7 +560,25 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       (v.params === null || isWorkerEvent(v.params)) &&
       (v.error === null || isWorkerEvent(v.error)) &&
       (v.done === null || isWorkerEvent(v.done)) &&
-      (v.selectedLayer === null || isStr(v.selectedLayer))
+      (v.selectedLayer === null || isStr(v.selectedLayer)) &&
+      (v.activations === null || isWorkerEvent(v.activations)) &&
+      (v.weightHistograms === null || isWorkerEvent(v.weightHistograms)) &&
+      isNumArray(v.gradientIterations) &&
+      Array.isArray(v.gradients) &&
+      v.gradients.every(
+        (g) =>
+          isObj(g) &&
+          isStr(g.name) &&
+          isStr(g.layer) &&
+          isNumArray(g.gradNorm) &&
+          isNumArray(g.updateRatio) &&
+          g.gradNorm.length === (v.gradientIterations as number[]).length,
+      ) &&
+      (v.filters === null || isWorkerEvent(v.filters)) &&
+      (v.featureMaps === null || isWorkerEvent(v.featureMaps)) &&
+      (v.cursor === null || isWorkerEvent(v.cursor)) &&
+      (v.gradcheck === null || isWorkerEvent(v.gradcheck)) &&
+      (v.experiment === null || isWorkerEvent(v.experiment))
     );
   }
   if (v.type === 'select/layer') return v.id === null || (isStr(v.id) && LAYER_ID.test(v.id));
@@ -337,6 +597,14 @@ export function isWorkerCommand(v: unknown): v is WorkerCommand {
       return true;
     case 'run/getWeights':
       return isFiniteNum(v.requestId);
+    case 'run/step':
+    case 'run/stepBatch':
+    case 'run/gradcheck':
+      return true;
+    case 'probe/featureMaps':
+      return isCount(v.index);
+    case 'experiment/start':
+      return isStr(v.name) && isObj(v.options) && isStr(v.extensionPath);
     default:
       return false;
   }

