@@ -3,9 +3,11 @@
  * file in the active editor; tests and keybindings may pass a preset name or a file URI directly.
  */
 import * as vscode from 'vscode';
+import { EXPERIMENTS } from './engine/experiments';
 import { PRESETS, findPreset } from './engine/presets';
 import { validateSpec, type NetworkSpec } from './engine/spec';
 import type { Controller } from './controller';
+import type { LayerNode } from './views/layersView';
 import { specProblems } from './diagnostics/specDiagnostics';
 import { defaultPreset, runOptionsFromSettings } from './settings';
 import type { RunOptions } from './shared/protocol';
@@ -18,6 +20,13 @@ export const COMMANDS = {
   resumeTraining: 'scratchnet.resumeTraining',
   newNetworkFile: 'scratchnet.newNetworkFile',
   showPanel: 'scratchnet.showPanel',
+  step: 'scratchnet.step',
+  stepBatch: 'scratchnet.stepBatch',
+  runGradientCheck: 'scratchnet.runGradientCheck',
+  runExperiment: 'scratchnet.runExperiment',
+  saveRun: 'scratchnet.saveRun',
+  openRun: 'scratchnet.openRun',
+  revealInGraph: 'scratchnet.revealInGraph',
 } as const;
 
 /** Whether a document is a network file. */
@@ -116,6 +125,41 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
+/** Options of a shortened experiment run: quick enough to watch, long enough to show the lesson. */
+const SHORT_EXPERIMENT: Record<string, Record<string, number>> = {
+  'optimizer-compare': { iterations: 300 },
+  'weight-init-compare': { iterations: 300 },
+  'weight-init-histogram': {},
+  batchnorm: { epochs: 3 },
+  'overfit-weight-decay': { epochs: 50 },
+  'overfit-dropout': { epochs: 50 },
+  'hyperparameter-search': { epochs: 5, trials: 10 },
+};
+
+/** Arguments "Run Experiment…" accepts when called programmatically. */
+export interface ExperimentArgs {
+  name: string;
+  options?: Record<string, number | boolean>;
+}
+
+async function pickExperiment(): Promise<ExperimentArgs | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    Object.entries(EXPERIMENTS).map(([name, e]) => ({ label: name, detail: e.description })),
+    { title: 'Scratchnet: Run Experiment', placeHolder: "Which of the book's experiments?", matchOnDetail: true },
+  );
+  if (!picked) return undefined;
+  const short = SHORT_EXPERIMENT[picked.label] ?? {};
+  const shortText = Object.entries(short).map(([k, v]) => `${v} ${k}`).join(', ');
+  const length = await vscode.window.showQuickPick(
+    [
+      { label: 'Book length', detail: 'The book’s full set-up (may take minutes)', options: {} },
+      ...(shortText ? [{ label: 'Shortened', detail: `Quicker: ${shortText}`, options: short }] : []),
+    ],
+    { title: `Scratchnet: ${picked.label}`, placeHolder: 'How long a run?' },
+  );
+  return length ? { name: picked.label, options: length.options } : undefined;
+}
+
 /** Registers every command. */
 export function registerCommands(context: vscode.ExtensionContext, controller: Controller): void {
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
@@ -134,6 +178,64 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
   reg(COMMANDS.pauseTraining, () => controller.pause());
   reg(COMMANDS.resumeTraining, () => controller.resume());
   reg(COMMANDS.newNetworkFile, () => newNetworkFile());
+  reg(COMMANDS.step, () => controller.step());
+  reg(COMMANDS.stepBatch, () => controller.stepBatch());
+  reg(COMMANDS.runGradientCheck, () => controller.gradcheck());
+  reg(COMMANDS.runExperiment, async (arg?: unknown) => {
+    const a = arg && typeof arg === 'object' && typeof (arg as ExperimentArgs).name === 'string' ? (arg as ExperimentArgs) : await pickExperiment();
+    if (!a) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(EXPERIMENTS, a.name)) {
+      void vscode.window.showErrorMessage(`Scratchnet: unknown experiment "${a.name}"; valid: ${Object.keys(EXPERIMENTS).join(', ')}`);
+      return false;
+    }
+    const seed = runOptionsFromSettings().seed;
+    await controller.experiment(a.name, { seed, ...(a.options ?? {}) }, runOptionsFromSettings().dataDir);
+    return true;
+  });
+  reg(COMMANDS.saveRun, async (arg?: unknown) => {
+    try {
+      const text = await controller.saveRunText();
+      let uri = arg instanceof vscode.Uri ? arg : undefined;
+      if (!uri) {
+        const name = controller.session?.store.started?.name ?? 'run';
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        uri = await vscode.window.showSaveDialog({
+          title: 'Scratchnet: Save Run',
+          defaultUri: folder ? vscode.Uri.joinPath(folder, `${name}.scratchnet-run.json`) : undefined,
+          filters: { 'Scratchnet runs': ['json'] },
+        });
+      }
+      if (!uri) return undefined;
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      void vscode.window.showInformationMessage(`Scratchnet: run saved to ${vscode.workspace.asRelativePath(uri)}`);
+      return uri;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Scratchnet: cannot save the run: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  });
+  reg(COMMANDS.openRun, async (arg?: unknown) => {
+    let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({ title: 'Scratchnet: Open Run', canSelectMany: false, filters: { 'Scratchnet runs': ['json'] } });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      await controller.openRun(text, vscode.workspace.asRelativePath(uri));
+      return true;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Scratchnet: cannot open ${vscode.workspace.asRelativePath(uri)}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    }
+  });
+  reg(COMMANDS.revealInGraph, (node?: unknown) => {
+    const id = (node as LayerNode | undefined)?.layer?.id ?? controller.tree.selection[0]?.layer.id;
+    if (!id || !controller.session) return;
+    controller.panel.show(controller.session, false);
+    controller.panel.selectLayer(id);
+  });
   reg(COMMANDS.showPanel, () => {
     if (controller.session) controller.panel.show(controller.session, false);
     else void vscode.window.showInformationMessage('Scratchnet: no run yet. Run "Scratchnet: Train Network" first.');

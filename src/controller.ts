@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NetworkSpec } from './engine/spec';
+import { replaySaved, serializeSession } from './runs';
 import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
 import type { RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
@@ -21,6 +22,7 @@ export class Controller implements vscode.Disposable {
     this.panel = new TrainingPanel(context.extensionUri, {
       onCommand: (name) => this.uiCommand(name),
       onSelectLayer: (id) => this.revealLayer(id),
+      onFeatureMaps: (index) => this.session?.featureMaps(index),
     });
     this.tree = vscode.window.createTreeView('scratchnet.layers', { treeDataProvider: this.layers, showCollapseAll: true });
     this.tree.onDidChangeSelection(
@@ -35,9 +37,28 @@ export class Controller implements vscode.Disposable {
   }
 
   private uiCommand(name: WebviewCommandName): void {
-    if (name === 'pause') this.session?.pause();
-    else if (name === 'resume') this.session?.resume();
-    else void this.stop();
+    switch (name) {
+      case 'pause':
+        return this.pause();
+      case 'resume':
+        return this.resume();
+      case 'stop':
+        return void this.stop();
+      case 'step':
+        return this.step();
+      case 'stepBatch':
+        return this.stepBatch();
+      case 'gradcheck':
+        return this.gradcheck();
+    }
+  }
+
+  private newSession(): TrainingSession {
+    const session = new TrainingSession(path.join(this.context.extensionPath, 'dist', 'worker.js'), this.context.extensionPath);
+    this.session = session;
+    this.layers.setLayers([]);
+    session.onEvent((e) => this.onEvent(session, e));
+    return session;
   }
 
   private revealLayer(id: string | null): void {
@@ -49,10 +70,7 @@ export class Controller implements vscode.Disposable {
   /** Starts a run of `spec`, stopping any run in progress. */
   async train(spec: NetworkSpec, options: RunOptions): Promise<TrainingSession> {
     await this.stop();
-    const session = new TrainingSession(path.join(this.context.extensionPath, 'dist', 'worker.js'), this.context.extensionPath);
-    this.session = session;
-    this.layers.setLayers([]);
-    session.onEvent((e) => this.onEvent(session, e));
+    const session = this.newSession();
     this.panel.show(session);
     this.showProgress(session, spec.name ?? 'network');
     session.start(spec, options);
@@ -106,6 +124,73 @@ export class Controller implements vscode.Disposable {
           });
         }),
     );
+  }
+
+  /** Runs one of the book's experiments in a worker and shows it in the panel. */
+  async experiment(name: string, options: Record<string, number | boolean>, dataDir?: string): Promise<TrainingSession> {
+    await this.stop();
+    const session = this.newSession();
+    this.panel.show(session);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Scratchnet: experiment ${name}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          token.onCancellationRequested(() => void session.stop());
+          let reported = 0;
+          const off = session.onEvent((e) => {
+            if (e.type === 'experiment/progress' && e.total > 0) {
+              const pct = (100 * e.done) / e.total;
+              progress.report({ increment: pct - reported, message: e.message });
+              reported = pct;
+            } else if (e.type === 'train/state' && (e.state === 'done' || e.state === 'stopped' || e.state === 'error')) {
+              off();
+              resolve();
+            }
+          });
+        }),
+    );
+    session.startExperiment(name, options, dataDir);
+    return session;
+  }
+
+  /** Shows a saved run (the text of a run file) without retraining. */
+  async openRun(text: string, file: string): Promise<TrainingSession> {
+    await this.stop();
+    const session = this.newSession();
+    replaySaved(session, text, file);
+    this.panel.show(session, false);
+    return session;
+  }
+
+  /** The JSON text of the current run, for "Save Run". */
+  async saveRunText(): Promise<string> {
+    if (!this.session) throw new Error('there is no run to save; train a network first');
+    return serializeSession(this.session);
+  }
+
+  private requirePaused(what: string): boolean {
+    const s = this.session;
+    if (s && s.active && s.store.state === 'paused') return true;
+    void vscode.window.showInformationMessage(`Scratchnet: ${what} works while training is paused. Run "Scratchnet: Pause Training" first.`);
+    return false;
+  }
+
+  step(): void {
+    if (this.requirePaused('Step')) this.session!.step();
+  }
+
+  stepBatch(): void {
+    if (this.requirePaused('Step Batch')) this.session!.stepBatch();
+  }
+
+  gradcheck(): void {
+    const s = this.session;
+    if (!s || !s.active || s.kind !== 'training') {
+      void vscode.window.showInformationMessage('Scratchnet: start a training run first; the gradient check runs on its current network.');
+      return;
+    }
+    this.panel.show(s, true);
+    s.gradcheck();
   }
 
   pause(): void {

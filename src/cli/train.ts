@@ -1,5 +1,7 @@
 /** `scratchnet train`: trains a preset or a network file on MNIST (or another IDX data set). */
+import { writeFileSync } from 'node:fs';
 import { loadDataset } from '../engine/data/dataset';
+import { encodeRun } from '../shared/runFile';
 import { buildNetwork } from '../engine/network';
 import { Trainer } from '../engine/trainer';
 import { parseFlags, positiveInt, UsageError } from './args';
@@ -16,6 +18,7 @@ export const TRAIN_FLAGS = {
   'train-limit': 'int',
   'test-limit': 'int',
   'data-dir': 'string',
+  save: 'string',
   json: 'boolean',
 } as const;
 
@@ -70,6 +73,30 @@ export function trainCommand(argv: string[]): void {
     samplesPerSecond: Math.round((trainer.iteration * trainer.batchSize) / (trainMs / 1000)),
     seconds: Number(((performance.now() - start) / 1000).toFixed(3)),
   };
+  if (typeof flags.save === 'string') {
+    const text = encodeRun({
+      name: spec.name ?? 'network',
+      savedAt: new Date().toISOString(),
+      spec,
+      seed,
+      iteration: trainer.iteration,
+      totalIterations: trainer.totalIterations,
+      batchSize: trainer.batchSize,
+      optimizer: trainer.optimizer.kind,
+      lr: trainer.optimizer.lr,
+      dataset: { name: data.name, train: data.train.count, test: data.test.count },
+      lossIterations: trainer.losses.map((_, i) => i + 1),
+      losses: trainer.losses.slice(),
+      epochs: trainer.epochs.map((e) => ({ ...e })),
+      weights: net.params().map((p) => ({ name: p.name, shape: p.value.shape.slice(), data: Float32Array.from(p.value.data) })),
+    });
+    try {
+      writeFileSync(flags.save, text);
+    } catch (e) {
+      throw new UsageError(`train: cannot write ${flags.save} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    log(`run saved to ${flags.save}`);
+  }
   if (json) emitJson(result);
   else log(`done in ${result.seconds} s: test accuracy ${result.testAccuracy.toFixed(4)}, ${result.samplesPerSecond} samples/s`);
 }

@@ -12,6 +12,7 @@ import { makeNonce, panelHtml } from './html';
 export interface PanelHost {
   onCommand(name: WebviewCommandName): void;
   onSelectLayer(id: string | null): void;
+  onFeatureMaps(index: number): void;
 }
 
 export class TrainingPanel {
@@ -40,7 +41,7 @@ export class TrainingPanel {
       this.session = session;
       this.unsubscribe = session.onEvent((e) => this.forward(e));
     }
-    const title = `Scratchnet: ${session.store.started?.name ?? 'training'}`;
+    const title = `Scratchnet: ${session.store.started?.name ?? (session.kind === 'experiment' ? 'experiment' : 'training')}`;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel(
         TrainingPanel.viewType,
@@ -87,6 +88,9 @@ export class TrainingPanel {
       case 'command':
         this.host.onCommand(m.name);
         break;
+      case 'probe/featureMaps':
+        this.host.onFeatureMaps(m.index);
+        break;
     }
   }
 
@@ -97,6 +101,7 @@ export class TrainingPanel {
   private forward(e: WorkerEvent): void {
     if (e.type === 'run/weights') return;
     if (e.type === 'run/started' && this.panel) this.panel.title = `Scratchnet: ${e.name}`;
+    if (e.type === 'experiment/result' && this.panel) this.panel.title = `Scratchnet: ${e.name}`;
     this.post(e);
   }
 

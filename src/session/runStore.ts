@@ -138,6 +138,14 @@ export class RunStore {
     }
   }
 
+  /** Replaces the loss history (a saved run, whose history may already be thinned). */
+  setLossHistory(iterations: number[], losses: number[], iteration: number, epoch: number): void {
+    this.lossIterations = iterations.slice();
+    this.losses = losses.slice();
+    this.iteration = iteration;
+    this.epoch = epoch;
+  }
+
   /** Everything a panel needs, in one message. */
   snapshot(selectedLayer: string | null): Snapshot {
     return {

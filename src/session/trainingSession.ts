@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { NetworkSpec } from '../engine/spec';
-import { isWorkerEvent, type RunOptions, type WorkerCommand, type WorkerEvent } from '../shared/protocol';
+import { isWorkerEvent, type RunOptions, type WeightsEvent, type WorkerCommand, type WorkerEvent } from '../shared/protocol';
 import { RunStore } from './runStore';
 
 /** Called for every event of the run, after the store has recorded it. */
@@ -16,6 +16,9 @@ export class TrainingSession {
   private worker: Worker | undefined;
   private readonly listeners = new Set<EventListener>();
   private ended = false;
+  private nextRequest = 1;
+  /** What this session runs: a training run, an experiment, or a saved run shown without a worker. */
+  kind: 'training' | 'experiment' | 'saved' = 'training';
 
   constructor(
     readonly workerPath: string,
@@ -38,6 +41,11 @@ export class TrainingSession {
     return this.worker?.threadId;
   }
 
+  /** Records an event as if the worker had sent it (saved runs are replayed this way). */
+  replay(e: WorkerEvent): void {
+    this.emit(e);
+  }
+
   private emit(e: WorkerEvent): void {
     this.store.apply(e);
     if (e.type === 'train/state' && (e.state === 'done' || e.state === 'stopped' || e.state === 'error')) this.ended = true;
@@ -52,6 +60,18 @@ export class TrainingSession {
 
   /** Starts the worker and the run. */
   start(spec: NetworkSpec, options: RunOptions): void {
+    this.spawn();
+    this.send({ type: 'run/start', spec, options, extensionPath: this.extensionPath });
+  }
+
+  /** Starts the worker on one of the book's experiments. */
+  startExperiment(name: string, options: Record<string, number | boolean>, dataDir?: string): void {
+    this.kind = 'experiment';
+    this.spawn();
+    this.send({ type: 'experiment/start', name, options, extensionPath: this.extensionPath, dataDir });
+  }
+
+  private spawn(): void {
     if (this.worker) throw new Error('this session has already started');
     const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     this.worker = worker;
@@ -67,7 +87,6 @@ export class TrainingSession {
       if (!this.ended) this.crash(`the training worker exited unexpectedly (exit code ${code})`);
       this.worker = undefined;
     });
-    this.send({ type: 'run/start', spec, options, extensionPath: this.extensionPath });
   }
 
   private crash(message: string): void {
@@ -88,6 +107,49 @@ export class TrainingSession {
 
   resume(): void {
     this.send({ type: 'run/resume' });
+  }
+
+  /** One operation of backprop (while paused). */
+  step(): void {
+    this.send({ type: 'run/step' });
+  }
+
+  /** Finishes the current batch and applies the update (while paused). */
+  stepBatch(): void {
+    this.send({ type: 'run/stepBatch' });
+  }
+
+  /** Asks for a float64 gradient check of the current network. */
+  gradcheck(): void {
+    this.send({ type: 'run/gradcheck' });
+  }
+
+  /** Asks for the feature maps of a test image. */
+  featureMaps(index: number): void {
+    this.send({ type: 'probe/featureMaps', index });
+  }
+
+  /**
+   * The current weights: asked of the worker when it is alive, else the last checkpoint it sent
+   * (at each epoch end, on stop and on errors), so a crashed run can still be saved.
+   */
+  async weights(timeoutMs = 5000): Promise<WeightsEvent | null> {
+    if (!this.worker) return this.store.weights;
+    const requestId = this.nextRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(this.store.weights);
+      }, timeoutMs);
+      const off = this.onEvent((e) => {
+        if (e.type === 'run/weights' && e.requestId === requestId) {
+          clearTimeout(timer);
+          off();
+          resolve(e);
+        }
+      });
+      this.send({ type: 'run/getWeights', requestId });
+    });
   }
 
   /** Asks the worker to stop, then ends it. */

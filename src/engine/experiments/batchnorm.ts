@@ -89,14 +89,26 @@ export function batchnorm(opts: BatchnormOptions = {}, onProgress?: ProgressCall
       buildNetwork(multiLayerSpec({ hidden, batchNorm: bn, init: { std: scale } }), { seed: seed + si });
     const nets = [make(true), make(false)];
     const trainers = nets.map(
-      (net) => new Trainer(net, train, data.test, { batchSize, epochs, optimizer: { type: 'sgd', lr }, seed: seed + 1000 + si }),
+      (net) =>
+        new Trainer(net, train, data.test, {
+          batchSize,
+          epochs,
+          optimizer: { type: 'sgd', lr },
+          seed: seed + 1000 + si,
+        }),
     );
     const curves: number[][] = [[], []];
     const { divergedAt } = runLockstep(trainers, progress, {
-      onEpoch: () => nets.forEach((net, k) => curves[k].push(sig(net.accuracy(train.images, train.labels, train.count), 4))),
+      onEpoch: () =>
+        nets.forEach((net, k) => curves[k].push(sig(net.accuracy(train.images, train.labels, train.count), 4))),
       message: (it, total) => `scale ${si + 1}/${scales.length} (${sig(scale, 3)}) · iteration ${it}/${total}`,
     });
-    return { weightScale: sig(scale), withBn: curves[0], withoutBn: curves[1], divergedAt: { withBn: divergedAt[0], withoutBn: divergedAt[1] } };
+    return {
+      weightScale: sig(scale),
+      withBn: curves[0],
+      withoutBn: curves[1],
+      divergedAt: { withBn: divergedAt[0], withoutBn: divergedAt[1] },
+    };
   });
   return {
     experiment: 'batchnorm',

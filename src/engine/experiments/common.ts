@@ -144,7 +144,11 @@ export interface LockstepHooks {
  * failed step) and its iteration is returned in `divergedAt`; the others go on, and epochs are still
  * reported so every curve keeps its full length.
  */
-export function runLockstep(trainers: Trainer[], progress: ProgressTracker, hooks: LockstepHooks = {}): { divergedAt: (number | null)[] } {
+export function runLockstep(
+  trainers: Trainer[],
+  progress: ProgressTracker,
+  hooks: LockstepHooks = {},
+): { divergedAt: (number | null)[] } {
   const total = Math.max(...trainers.map((t) => t.totalIterations));
   const per = trainers[0].itersPerEpoch;
   const divergedAt: (number | null)[] = trainers.map(() => null);

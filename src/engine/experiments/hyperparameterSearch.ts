@@ -82,7 +82,8 @@ export interface HyperparameterSearchConfig {
 export type HyperparameterSearchResult = ExperimentResult<HyperparameterSearchConfig, Trial>;
 
 function checkRange(r: LogRange, name: string): LogRange {
-  if (r.length !== 2 || !r.every(Number.isFinite) || r[0] > r[1]) throw new RangeError(`${name} must be [low, high] exponents with low ≤ high`);
+  if (r.length !== 2 || !r.every(Number.isFinite) || r[0] > r[1])
+    throw new RangeError(`${name} must be [low, high] exponents with low ≤ high`);
   return [r[0], r[1]];
 }
 
@@ -110,7 +111,10 @@ export function spannedRange(values: number[], bounds: LogRange, minWidth = 0.5)
   return [sig(lo, 4), sig(hi, 4)];
 }
 
-export function hyperparameterSearch(opts: HyperparameterSearchOptions = {}, onProgress?: ProgressCallback): HyperparameterSearchResult {
+export function hyperparameterSearch(
+  opts: HyperparameterSearchOptions = {},
+  onProgress?: ProgressCallback,
+): HyperparameterSearchResult {
   const seed = seedOf(opts);
   const trials = positive(opts.trials, 100, 'trials');
   const epochs = positive(opts.epochs, 50, 'epochs');
@@ -128,7 +132,8 @@ export function hyperparameterSearch(opts: HyperparameterSearchOptions = {}, onP
   const rng = new Rng(seed);
   const order = rng.permutation(all.count);
   const valCount = Math.floor(all.count * rate);
-  if (valCount < 1 || valCount >= all.count) throw new RangeError(`${all.count} images cannot be split ${rate} for validation`);
+  if (valCount < 1 || valCount >= all.count)
+    throw new RangeError(`${all.count} images cannot be split ${rate} for validation`);
   const val = pickOf(all, order.subarray(0, valCount));
   const train = pickOf(all, order.subarray(valCount));
   const hidden = [100, 100, 100, 100, 100, 100];
@@ -140,9 +145,18 @@ export function hyperparameterSearch(opts: HyperparameterSearchOptions = {}, onP
   const roundRanges: HyperparameterSearchConfig['rounds'] = [];
   for (let round = 1; round <= rounds; round++) {
     if (round > 1) {
-      const best = done.filter((t) => t.round === round - 1).sort(compareTrials).slice(0, topK);
-      lrRange = spannedRange(best.map((t) => t.lr), lrRange);
-      wdRange = spannedRange(best.map((t) => t.weightDecay), wdRange);
+      const best = done
+        .filter((t) => t.round === round - 1)
+        .sort(compareTrials)
+        .slice(0, topK);
+      lrRange = spannedRange(
+        best.map((t) => t.lr),
+        lrRange,
+      );
+      wdRange = spannedRange(
+        best.map((t) => t.weightDecay),
+        wdRange,
+      );
     }
     roundRanges.push({ round, lrRange, weightDecayRange: wdRange });
     for (let i = 1; i <= trials; i++) {
@@ -152,7 +166,12 @@ export function hyperparameterSearch(opts: HyperparameterSearchOptions = {}, onP
       const trialSeed = rng.nextUint32();
       const net = buildNetwork(spec, { seed: trialSeed });
       net.weightDecay = weightDecay;
-      const trainer = new Trainer(net, train, val, { batchSize, epochs, optimizer: { type: 'sgd', lr }, seed: trialSeed + 1 });
+      const trainer = new Trainer(net, train, val, {
+        batchSize,
+        epochs,
+        optimizer: { type: 'sgd', lr },
+        seed: trialSeed + 1,
+      });
       const message = `round ${round}/${rounds} · trial ${i}/${trials} · lr ${sig(lr, 3)} · λ ${sig(weightDecay, 3)}`;
       while (!trainer.done) {
         try {

@@ -38,22 +38,26 @@ export interface ExperimentEntry {
 /** Every experiment by name, in the book's order. */
 export const EXPERIMENTS: Record<string, ExperimentEntry> = {
   'optimizer-compare': {
-    description: 'Book §6.1: SGD, Momentum, AdaGrad, Adam on 784-[100×4]-10 ReLU (He), batch 128, 2000 iterations, same batches → loss curves',
+    description:
+      'Book §6.1: SGD, Momentum, AdaGrad, Adam on 784-[100×4]-10 ReLU (He), batch 128, 2000 iterations, same batches → loss curves',
     knobs: ['iterations'],
     run: optimizerCompare,
   },
   'weight-init-histogram': {
-    description: 'Book §6.2: activations of 5 layers of 100 units (no bias) for sigmoid/tanh/relu × std 1/0.01/Xavier/He → 30-bin histograms',
+    description:
+      'Book §6.2: activations of 5 layers of 100 units (no bias) for sigmoid/tanh/relu × std 1/0.01/Xavier/He → 30-bin histograms',
     knobs: [],
     run: weightInitHistogram,
   },
   'weight-init-compare': {
-    description: 'Book §6.2: std 0.01 vs Xavier vs He on 784-[100×4]-10 ReLU, SGD 0.01, batch 128, 2000 iterations → loss curves',
+    description:
+      'Book §6.2: std 0.01 vs Xavier vs He on 784-[100×4]-10 ReLU, SGD 0.01, batch 128, 2000 iterations → loss curves',
     knobs: ['iterations'],
     run: weightInitCompare,
   },
   batchnorm: {
-    description: 'Book §6.3: with and without Batch Norm, 1000 images, 784-[100×5]-10, 16 weight scales, 20 epochs → train accuracy',
+    description:
+      'Book §6.3: with and without Batch Norm, 1000 images, 784-[100×5]-10, 16 weight scales, 20 epochs → train accuracy',
     knobs: ['epochs'],
     run: batchnorm,
   },
@@ -63,12 +67,14 @@ export const EXPERIMENTS: Record<string, ExperimentEntry> = {
     run: overfitWeightDecay,
   },
   'overfit-dropout': {
-    description: "Book §6.4: 300 images, 784-[100×6]-10, 301 epochs, the book's dropout 0.2 vs none → train/test accuracy",
+    description:
+      "Book §6.4: 300 images, 784-[100×6]-10, 301 epochs, the book's dropout 0.2 vs none → train/test accuracy",
     knobs: ['epochs'],
     run: overfitDropout,
   },
   'hyperparameter-search': {
-    description: 'Book §6.5: random search of lr 10^U(−6,−2) and weight decay 10^U(−8,−4), 500 images (20% validation), 50 epochs, then a narrowed round',
+    description:
+      'Book §6.5: random search of lr 10^U(−6,−2) and weight decay 10^U(−8,−4), 500 images (20% validation), 50 epochs, then a narrowed round',
     knobs: ['epochs', 'trials'],
     run: hyperparameterSearch,
   },

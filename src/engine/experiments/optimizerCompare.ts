@@ -65,7 +65,10 @@ export interface OptimizerCompareRun {
 
 export type OptimizerCompareResult = ExperimentResult<OptimizerCompareConfig, OptimizerCompareRun>;
 
-export function optimizerCompare(opts: OptimizerCompareOptions = {}, onProgress?: ProgressCallback): OptimizerCompareResult {
+export function optimizerCompare(
+  opts: OptimizerCompareOptions = {},
+  onProgress?: ProgressCallback,
+): OptimizerCompareResult {
   const seed = seedOf(opts);
   const iterations = positive(opts.iterations, 2000, 'iterations');
   const batchSize = positive(opts.batchSize, 128, 'batchSize');
@@ -76,7 +79,13 @@ export function optimizerCompare(opts: OptimizerCompareOptions = {}, onProgress?
   const progress = new ProgressTracker(iterations * optimizers.length, onProgress, opts.signal);
   // Same seed for every network: the same initial weights. Same seed for every trainer: the same batches.
   const trainers = optimizers.map(
-    (o) => new Trainer(buildNetwork(spec, { seed }), data.train, data.test, { batchSize, iterations, optimizer: o, seed: seed + 1 }),
+    (o) =>
+      new Trainer(buildNetwork(spec, { seed }), data.train, data.test, {
+        batchSize,
+        iterations,
+        optimizer: o,
+        seed: seed + 1,
+      }),
   );
   const losses: number[][] = optimizers.map(() => []);
   const { divergedAt } = runLockstep(trainers, progress, {

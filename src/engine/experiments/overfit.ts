@@ -8,7 +8,17 @@ import type { Split } from '../data/dataset';
 import { buildNetwork } from '../network';
 import type { NetworkSpec } from '../spec';
 import { Trainer } from '../trainer';
-import { ProgressTracker, experimentData, headOf, positive, runLockstep, seedOf, sig, type ExperimentOptions, type ProgressCallback } from './common';
+import {
+  ProgressTracker,
+  experimentData,
+  headOf,
+  positive,
+  runLockstep,
+  seedOf,
+  sig,
+  type ExperimentOptions,
+  type ProgressCallback,
+} from './common';
 
 /** Options both overfitting experiments take. */
 export interface OverfitOptions extends ExperimentOptions {
@@ -68,8 +78,14 @@ export function runOverfit(
   const train: Split = headOf(data.train, trainSize);
   const test: Split = headOf(data.test, testLimit ?? data.test.count);
   const nets = specs.map((s) => buildNetwork(s, { seed }));
-  const trainers = nets.map((net) => new Trainer(net, train, test, { batchSize, epochs, optimizer: { type: 'sgd', lr }, seed: seed + 1 }));
-  const progress = new ProgressTracker(trainers.reduce((s, t) => s + t.totalIterations, 0), onProgress, opts.signal);
+  const trainers = nets.map(
+    (net) => new Trainer(net, train, test, { batchSize, epochs, optimizer: { type: 'sgd', lr }, seed: seed + 1 }),
+  );
+  const progress = new ProgressTracker(
+    trainers.reduce((s, t) => s + t.totalIterations, 0),
+    onProgress,
+    opts.signal,
+  );
   const curves: OverfitCurves[] = specs.map(() => ({ trainAccuracy: [], testAccuracy: [], divergedAt: null }));
   const { divergedAt } = runLockstep(trainers, progress, {
     onEpoch: () =>
@@ -77,7 +93,8 @@ export function runOverfit(
         curves[k].trainAccuracy.push(sig(net.accuracy(train.images, train.labels, train.count), 5));
         curves[k].testAccuracy.push(sig(net.accuracy(test.images, test.labels, test.count), 5));
       }),
-    message: (it, total) => `epoch ${Math.ceil(it / trainers[0].itersPerEpoch)}/${epochs} · iteration ${it}/${total} · ${labels.join(' / ')}`,
+    message: (it, total) =>
+      `epoch ${Math.ceil(it / trainers[0].itersPerEpoch)}/${epochs} · iteration ${it}/${total} · ${labels.join(' / ')}`,
   });
   divergedAt.forEach((d, k) => (curves[k].divergedAt = d));
   return {

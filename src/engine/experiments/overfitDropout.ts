@@ -26,7 +26,10 @@ export interface OverfitDropoutRun extends OverfitCurves {
   ratio: number;
 }
 
-export type OverfitDropoutResult = ExperimentResult<OverfitConfig & { ratio: number; inverted: boolean }, OverfitDropoutRun>;
+export type OverfitDropoutResult = ExperimentResult<
+  OverfitConfig & { ratio: number; inverted: boolean },
+  OverfitDropoutRun
+>;
 
 /** The dropout network with every dropout layer set to inverted or not. */
 function dropoutSpec(ratio: number, inverted: boolean): NetworkSpec {
@@ -39,7 +42,13 @@ export function overfitDropout(opts: OverfitDropoutOptions = {}, onProgress?: Pr
   if (!(ratio > 0 && ratio < 1)) throw new RangeError(`ratio must be in (0, 1), got ${ratio}`);
   const inverted = opts.inverted ?? false;
   const specs = [dropoutSpec(ratio, inverted), multiLayerSpec({ hidden: OVERFIT_HIDDEN, init: 'he' })];
-  const { config, curves } = runOverfit(specs, [`dropout ${ratio}${inverted ? ' inverted' : ''}`, 'none'], opts, 301, onProgress);
+  const { config, curves } = runOverfit(
+    specs,
+    [`dropout ${ratio}${inverted ? ' inverted' : ''}`, 'none'],
+    opts,
+    301,
+    onProgress,
+  );
   return {
     experiment: 'overfit-dropout',
     config: { ...config, ratio, inverted },

@@ -23,10 +23,16 @@ export interface OverfitWeightDecayRun extends OverfitCurves {
 
 export type OverfitWeightDecayResult = ExperimentResult<OverfitConfig & { weightDecay: number }, OverfitWeightDecayRun>;
 
-export function overfitWeightDecay(opts: OverfitWeightDecayOptions = {}, onProgress?: ProgressCallback): OverfitWeightDecayResult {
+export function overfitWeightDecay(
+  opts: OverfitWeightDecayOptions = {},
+  onProgress?: ProgressCallback,
+): OverfitWeightDecayResult {
   const lambda = opts.weightDecay ?? 0.1;
   if (!(lambda > 0)) throw new RangeError(`weightDecay must be positive, got ${lambda}`);
-  const specs = [multiLayerSpec({ hidden: OVERFIT_HIDDEN, init: 'he', weightDecay: lambda }), multiLayerSpec({ hidden: OVERFIT_HIDDEN, init: 'he' })];
+  const specs = [
+    multiLayerSpec({ hidden: OVERFIT_HIDDEN, init: 'he', weightDecay: lambda }),
+    multiLayerSpec({ hidden: OVERFIT_HIDDEN, init: 'he' }),
+  ];
   const { config, curves } = runOverfit(specs, [`λ=${lambda}`, 'none'], opts, 201, onProgress);
   return {
     experiment: 'overfit-weight-decay',

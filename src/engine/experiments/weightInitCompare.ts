@@ -60,7 +60,10 @@ export interface WeightInitCompareRun {
 
 export type WeightInitCompareResult = ExperimentResult<WeightInitCompareConfig, WeightInitCompareRun>;
 
-export function weightInitCompare(opts: WeightInitCompareOptions = {}, onProgress?: ProgressCallback): WeightInitCompareResult {
+export function weightInitCompare(
+  opts: WeightInitCompareOptions = {},
+  onProgress?: ProgressCallback,
+): WeightInitCompareResult {
   const seed = seedOf(opts);
   const iterations = positive(opts.iterations, 2000, 'iterations');
   const batchSize = positive(opts.batchSize, 128, 'batchSize');

@@ -14,7 +14,15 @@ import { sigmoid1 } from '../functions';
 import { gemmNN } from '../gemm';
 import { initName, initStd, type InitSpec } from '../init';
 import { Rng } from '../rng';
-import { ProgressTracker, positive, seedOf, sig, type ExperimentOptions, type ExperimentResult, type ProgressCallback } from './common';
+import {
+  ProgressTracker,
+  positive,
+  seedOf,
+  sig,
+  type ExperimentOptions,
+  type ExperimentResult,
+  type ProgressCallback,
+} from './common';
 
 export type HistogramActivation = 'sigmoid' | 'tanh' | 'relu';
 
@@ -133,7 +141,10 @@ function stats(kind: HistogramActivation, z: Float64Array): Omit<LayerActivation
   };
 }
 
-export function weightInitHistogram(opts: WeightInitHistogramOptions = {}, onProgress?: ProgressCallback): WeightInitHistogramResult {
+export function weightInitHistogram(
+  opts: WeightInitHistogramOptions = {},
+  onProgress?: ProgressCallback,
+): WeightInitHistogramResult {
   const seed = seedOf(opts);
   const activations = opts.activations ?? ['sigmoid', 'tanh', 'relu'];
   const inits = opts.inits ?? HISTOGRAM_INITS;
@@ -141,7 +152,8 @@ export function weightInitHistogram(opts: WeightInitHistogramOptions = {}, onPro
   const units = positive(opts.units, 100, 'units');
   const depth = positive(opts.layers, 5, 'layers');
   const bins = positive(opts.bins, 30, 'bins');
-  if (opts.reluRange !== undefined && !(opts.reluRange > 0)) throw new RangeError(`reluRange must be positive, got ${opts.reluRange}`);
+  if (opts.reluRange !== undefined && !(opts.reluRange > 0))
+    throw new RangeError(`reluRange must be positive, got ${opts.reluRange}`);
   const progress = new ProgressTracker(activations.length * inits.length * depth, onProgress, opts.signal);
   const x0 = new Float64Array(samples * units); // (samples, units)
   new Rng(seed).fillNormal(x0);

@@ -20,6 +20,8 @@
 // Block sizes (compile-time constants: AssemblyScript inlines a top-level const).
 const KC: i32 = 256;
 const MC: i32 = 128;
+// Up to this many columns (NA/8 B panels) A is read in place instead of packed.
+const NA: i32 = 32;
 
 /** The block sizes, for the caller to size the packing areas: bp 4·KC·round8(n), ap 4·KC·MC bytes. */
 export const BLOCK_K: i32 = KC;
@@ -172,7 +174,7 @@ function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: us
 
 /**
  * The 4×8 micro-kernel: C tile (+)= packed A strip (kc×4) · packed B panel (kc×8).
- * `mr`×`nr` is the valid part of the tile (edge tiles go through the scratch tile `tmp`).
+ * `mr`×`nr` is the valid part of the tile.
  */
 function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, tmp: usize): void {
   let c00 = f32x4.splat(0);
@@ -201,6 +203,80 @@ function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32,
     ap += 16;
     bp += 32;
   }
+  storeTile(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * The same micro-kernel reading A where it lies: row i at column p is a + i·rs + p·cs. Used when
+ * few B panels would reuse a packed A (small n), so packing A would cost more than it saves. Rows
+ * past the edge (mr < 4) repeat the last valid row: computed, never stored.
+ */
+function kernel4x8Strided(
+  a: usize,
+  rs: usize,
+  cs: usize,
+  bp: usize,
+  kc: i32,
+  c: usize,
+  ldc: usize,
+  mr: i32,
+  nr: i32,
+  acc: bool,
+  tmp: usize,
+): void {
+  let a0 = a;
+  let a1 = mr > 1 ? a0 + rs : a0;
+  let a2 = mr > 2 ? a1 + rs : a1;
+  let a3 = mr > 3 ? a2 + rs : a2;
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(a0);
+    c00 = madd(c00, x, b0);
+    c01 = madd(c01, x, b1);
+    x = v128.load32_splat(a1);
+    c10 = madd(c10, x, b0);
+    c11 = madd(c11, x, b1);
+    x = v128.load32_splat(a2);
+    c20 = madd(c20, x, b0);
+    c21 = madd(c21, x, b1);
+    x = v128.load32_splat(a3);
+    c30 = madd(c30, x, b0);
+    c31 = madd(c31, x, b1);
+    a0 += cs;
+    a1 += cs;
+    a2 += cs;
+    a3 += cs;
+    bp += 32;
+  }
+  storeTile(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** Stores (or adds, `acc`) a 4×8 tile into C; edge tiles (mr < 4 or nr < 8) go through `tmp`. */
+function storeTile(
+  c: usize,
+  ldc: usize,
+  mr: i32,
+  nr: i32,
+  acc: bool,
+  tmp: usize,
+  c00: v128,
+  c01: v128,
+  c10: v128,
+  c11: v128,
+  c20: v128,
+  c21: v128,
+  c30: v128,
+  c31: v128,
+): void {
   if (mr == 4 && nr == 8) {
     if (acc) {
       v128.store(c, f32x4.add(c00, v128.load(c)));
@@ -291,18 +367,26 @@ export function gemm(
     const acc = accumulate != 0 || pc > 0;
     packB(b, ldbb, transB, n, pc, kc, bp);
     const ak = a + <usize>pc * cs;
+    if (n <= NA) {
+      for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
+        const nr = min(8, n - j);
+        for (let i = 0; i < m; i += 4) {
+          const ci = c + <usize>i * ldcb + ((<usize>j) << 2);
+          kernel4x8Strided(ak + <usize>i * rs, rs, cs, bq, kc, ci, ldcb, min(4, m - i), nr, acc, tmp);
+        }
+      }
+      continue;
+    }
     for (let ic = 0; ic < m; ic += MC) {
       const ie = min(m, ic + MC);
       packA(ak, rs, cs, ic, ie, kc, ap);
-      let bq = bp;
-      for (let j = 0; j < n; j += 8) {
+      for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
         const nr = min(8, n - j);
         let aq = ap;
         for (let i = ic; i < ie; i += 4) {
           kernel4x8(aq, bq, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(4, ie - i), nr, acc, tmp);
           aq += (<usize>kc) << 4;
         }
-        bq += (<usize>kc) << 5;
       }
     }
   }
