@@ -37,6 +37,14 @@ export interface SavedRun {
   weights: SavedWeight[];
 }
 
+/** Raised for a file that is not a valid saved run. */
+export class RunFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFileError';
+  }
+}
+
 function toBase64(a: Float32Array): string {
   const bytes = new Uint8Array(a.byteLength);
   const view = new DataView(bytes.buffer);
@@ -46,7 +54,7 @@ function toBase64(a: Float32Array): string {
 
 function fromBase64(s: string, n: number, where: string): Float32Array {
   const bytes = Buffer.from(s, 'base64');
-  if (bytes.length !== n * 4) throw new Error(`${where}: holds ${bytes.length / 4} values, its shape needs ${n}`);
+  if (bytes.length !== n * 4) throw new RunFileError(`${where}: holds ${bytes.length} bytes; its shape needs ${n} float32 values (${n * 4} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
@@ -64,13 +72,6 @@ export function encodeRun(run: SavedRun): string {
   });
 }
 
-/** Raised for a file that is not a valid saved run. */
-export class RunFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunFileError';
-  }
-}
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -127,7 +128,7 @@ export function decodeRun(text: string, file = 'run file'): SavedRun {
     if (!want || want.name !== w.name || want.shape.join() !== (w.shape as number[]).join()) {
       throw bad(`weights[${i}] is ${w.name} (${(w.shape as number[]).join('×')}) but the spec needs ${want ? `${want.name} (${want.shape.join('×')})` : 'no more weights'}`);
     }
-    return { name: w.name, shape: want.shape, data: fromBase64(w.data, want.shape.reduce((a, b) => a * b, 1), `weights ${w.name}`) };
+    return { name: w.name, shape: want.shape, data: fromBase64(w.data, want.shape.reduce((a, b) => a * b, 1), `${file}: weights ${w.name}`) };
   });
   if (weights.length !== expected.length) throw bad(`has ${weights.length} weight tensors, the spec needs ${expected.length}`);
   const ds = raw.dataset;
