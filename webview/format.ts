@@ -22,7 +22,10 @@ export function formatNumber(x: number): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1e5 || a < 1e-3) return x.toExponential(2);
-  return x.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return x
+    .toPrecision(4)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }
 
 /** A loss value: three decimals, or the general form when far from 1. */

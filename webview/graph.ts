@@ -2,7 +2,8 @@
  * The layer graph: the input, one node per layer in order, and the loss, as an ordered list that
  * wraps onto more rows when the panel is narrow. Layer nodes are buttons (`data-layer-id`): a click,
  * Enter or Space selects one; arrow keys, Home and End move between them; Escape clears the
- * selection.
+ * selection. Only one node is in the Tab order (the selected one, else the first), so Tab moves
+ * past a 20-layer graph in one step.
  */
 import type { LayerInfo, RunStartedEvent } from '../src/shared/protocol';
 import { el } from './dom';
@@ -38,16 +39,27 @@ export class LayerGraph {
     }
     if (s.selectedLayer !== this.shownSelection) {
       this.shownSelection = s.selectedLayer;
+      let selected: HTMLButtonElement | undefined;
       for (const b of this.buttons) {
         const on = b.dataset.layerId === s.selectedLayer;
         b.classList.toggle('selected', on);
         b.setAttribute('aria-pressed', String(on));
-        if (on) b.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+        if (on) selected = b;
+      }
+      if (selected) {
+        this.makeTabStop(selected);
+        selected.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       }
     }
   }
 
+  /** Puts `b` alone in the Tab order. */
+  private makeTabStop(b: HTMLButtonElement): void {
+    for (const other of this.buttons) other.tabIndex = other === b ? 0 : -1;
+  }
+
   private build(run: RunStartedEvent | null): void {
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.layerId;
     this.list.replaceChildren();
     this.buttons = [];
     this.empty.hidden = run !== null;
@@ -60,6 +72,8 @@ export class LayerGraph {
       this.buttons.push(b);
       this.list.append(item(b, true));
     }
+    if (this.buttons.length) this.makeTabStop(this.buttons[0]);
+    this.buttons.find((b) => b.dataset.layerId === focused)?.focus();
     this.list.append(item(terminalNode('loss', ['loss', run.spec.loss ?? 'softmax-cross-entropy', 'scalar']), true));
   }
 
@@ -72,10 +86,19 @@ export class LayerGraph {
     const i = this.buttons.indexOf(e.target as HTMLButtonElement);
     if (i < 0) return;
     const last = this.buttons.length - 1;
-    const to: Record<string, number> = { ArrowLeft: i - 1, ArrowUp: i - 1, ArrowRight: i + 1, ArrowDown: i + 1, Home: 0, End: last };
+    const to: Record<string, number> = {
+      ArrowLeft: i - 1,
+      ArrowUp: i - 1,
+      ArrowRight: i + 1,
+      ArrowDown: i + 1,
+      Home: 0,
+      End: last,
+    };
     if (e.key in to) {
       e.preventDefault();
-      this.buttons[Math.max(0, Math.min(last, to[e.key]))].focus();
+      const b = this.buttons[Math.max(0, Math.min(last, to[e.key]))];
+      this.makeTabStop(b);
+      b.focus();
     } else if (e.key === 'Escape') {
       this.onSelect(null);
     }

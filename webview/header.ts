@@ -1,15 +1,19 @@
 /**
  * The panel header: run name, state badge, progress (iteration / total, epoch, samples per second),
- * the Pause / Resume / Stop buttons (Resume takes Pause's place while paused; the buttons are
- * disabled once the run has ended), a one-line result when the run is done, and an error banner.
+ * the Pause / Resume / Stop buttons (Resume takes Pause's place while paused; once the run has
+ * ended the buttons are disabled and hidden), a one-line result when the run is done, and an error
+ * banner.
  */
 import type { RunStartedEvent, RunState, WebviewCommandName } from '../src/shared/protocol';
 import { el, setText } from './dom';
 import { formatCount, formatPercent } from './format';
 import type { PanelState } from './state';
 
-/** Which commands make sense in each state. */
-const ENABLED: Record<RunState, readonly WebviewCommandName[]> = {
+/** The commands the header offers. */
+type HeaderCommand = Extract<WebviewCommandName, 'pause' | 'resume' | 'stop'>;
+
+/** Which of them make sense in each state. */
+const ENABLED: Record<RunState, readonly HeaderCommand[]> = {
   starting: ['pause', 'stop'],
   running: ['pause', 'stop'],
   paused: ['resume', 'stop'],
@@ -27,11 +31,12 @@ export class Header {
   private readonly speed = el('span', { id: 'speed' });
   private readonly result = el('p', { id: 'run-result', className: 'run-result' });
   private readonly error = el('div', { id: 'error-banner', className: 'error-banner', attrs: { role: 'alert' } });
-  private readonly buttons: Record<WebviewCommandName, HTMLButtonElement>;
+  private readonly buttons: Record<HeaderCommand, HTMLButtonElement>;
+  private readonly controls: HTMLDivElement;
 
   /** Builds the header into `root`; `onCommand` is called when a button is pressed. */
   constructor(root: HTMLElement, onCommand: (name: WebviewCommandName) => void) {
-    const button = (name: WebviewCommandName, label: string, secondary: boolean) => {
+    const button = (name: HeaderCommand, label: string, secondary: boolean) => {
       const b = el('button', {
         id: `btn-${name}`,
         className: secondary ? 'secondary' : '',
@@ -41,17 +46,22 @@ export class Header {
       b.addEventListener('click', () => onCommand(name));
       return b;
     };
-    this.buttons = { pause: button('pause', 'Pause', false), resume: button('resume', 'Resume', false), stop: button('stop', 'Stop', true) };
+    this.buttons = {
+      pause: button('pause', 'Pause', false),
+      resume: button('resume', 'Resume', false),
+      stop: button('stop', 'Stop', true),
+    };
+    this.controls = el(
+      'div',
+      { id: 'controls', className: 'controls', attrs: { role: 'group', 'aria-label': 'Run controls' } },
+      [this.buttons.pause, this.buttons.resume, this.buttons.stop],
+    );
     this.error.hidden = true;
     this.result.hidden = true;
     root.append(
       el('div', { className: 'header-row' }, [
         el('div', { className: 'title-group' }, [this.title, this.badge]),
-        el('div', { className: 'controls', attrs: { role: 'group', 'aria-label': 'Run controls' } }, [
-          this.buttons.pause,
-          this.buttons.resume,
-          this.buttons.stop,
-        ]),
+        this.controls,
       ]),
       el('div', { className: 'stats', attrs: { 'aria-label': 'Progress' } }, [this.progress, this.epoch, this.speed]),
       this.result,
@@ -65,14 +75,21 @@ export class Header {
     setText(this.title, run ? run.name : 'Scratchnet');
     setText(this.badge, s.state);
     this.badge.dataset.state = s.state;
-    setText(this.progress, run ? `iteration ${formatCount(s.iteration)} / ${formatCount(run.totalIterations)}` : 'no run yet');
-    setText(this.epoch, run ? `epoch ${currentEpoch(s.iteration, run)} / ${Math.ceil(run.totalIterations / run.itersPerEpoch)}` : '');
+    setText(
+      this.progress,
+      run ? `iteration ${formatCount(s.iteration)} / ${formatCount(run.totalIterations)}` : 'no run yet',
+    );
+    setText(
+      this.epoch,
+      run ? `epoch ${currentEpoch(s.iteration, run)} / ${Math.ceil(run.totalIterations / run.itersPerEpoch)}` : '',
+    );
     setText(this.speed, run && s.samplesPerSecond > 0 ? `${formatCount(s.samplesPerSecond)} samples/s` : '');
     const enabled = ENABLED[s.state];
-    for (const [name, b] of Object.entries(this.buttons) as [WebviewCommandName, HTMLButtonElement][]) {
+    for (const [name, b] of Object.entries(this.buttons) as [HeaderCommand, HTMLButtonElement][]) {
       b.disabled = !run || !enabled.includes(name);
     }
     this.buttons.pause.hidden = s.state === 'paused';
+    this.controls.hidden = !run || enabled.length === 0;
     this.buttons.resume.hidden = s.state !== 'paused';
     this.result.hidden = !s.done;
     if (s.done) {
@@ -98,7 +115,10 @@ export class Header {
 }
 
 /** The epoch an iteration belongs to (1-based; the last epoch once the run is over). */
-export function currentEpoch(iteration: number, run: Pick<RunStartedEvent, 'totalIterations' | 'itersPerEpoch'>): number {
+export function currentEpoch(
+  iteration: number,
+  run: Pick<RunStartedEvent, 'totalIterations' | 'itersPerEpoch'>,
+): number {
   const epochs = Math.max(1, Math.ceil(run.totalIterations / run.itersPerEpoch));
   return Math.min(epochs, Math.floor(iteration / run.itersPerEpoch) + 1);
 }

@@ -49,7 +49,8 @@ export class LayerDetail {
     const rows = layer.params.map((p) => {
       const name = shortParamName(layer.id, p.name);
       const st = stats.get(name);
-      const num = (x: number | undefined) => el('td', { className: 'num', text: x === undefined ? '—' : formatNumber(x) });
+      const num = (x: number | undefined) =>
+        el('td', { className: 'num', text: x === undefined ? '—' : formatNumber(x) });
       return el('tr', { attrs: { 'data-param': p.name } }, [
         el('th', { text: name, attrs: { scope: 'row' } }),
         el('td', { className: 'num', text: formatShape(p.shape) }),
@@ -62,7 +63,11 @@ export class LayerDetail {
     const table = el('table', { id: 'param-table', className: 'param-table' }, [
       el('caption', { text: when }),
       el('thead', {}, [
-        el('tr', {}, cols.map((c, i) => el('th', { text: c, className: i > 0 ? 'num' : '', attrs: { scope: 'col' } }))),
+        el(
+          'tr',
+          {},
+          cols.map((c, i) => el('th', { text: c, className: i > 0 ? 'num' : '', attrs: { scope: 'col' } })),
+        ),
       ]),
       el('tbody', {}, rows),
     ]);

@@ -23,11 +23,16 @@ export function buildLayout(root: HTMLElement): PanelLayout {
   const detail = el('section', {
     id: 'layer-detail',
     className: 'layer-detail',
-    attrs: { 'aria-label': 'Selected layer', 'aria-live': 'polite' },
+    attrs: { 'aria-label': 'Selected layer' },
   });
   const loss = chartFigure('loss', 'Loss per iteration');
   const accuracy = chartFigure('accuracy', 'Accuracy per epoch');
-  root.replaceChildren(header, graph, detail, el('section', { id: 'charts', className: 'charts' }, [loss.figure, accuracy.figure]));
+  root.replaceChildren(
+    header,
+    graph,
+    detail,
+    el('section', { id: 'charts', className: 'charts' }, [loss.figure, accuracy.figure]),
+  );
   return {
     header,
     graph,

@@ -33,7 +33,9 @@ const lossChart = new LossChart(layout.lossCanvas, theme);
 const accuracyChart = new AccuracyChart(layout.accuracyCanvas, theme);
 
 observeTheme(() => {
-  theme = readChartTheme();
+  const next = readChartTheme();
+  if (JSON.stringify(next) === JSON.stringify(theme)) return;
+  theme = next;
   lossChart.setTheme(theme);
   accuracyChart.setTheme(theme);
 });

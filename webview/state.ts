@@ -3,17 +3,25 @@
  * nothing else about the run: rendering reads only this. A `snapshot` replaces everything, so a
  * panel that is closed and reopened (ready → snapshot) draws the same as one that saw every event.
  * The run's state changes only with `train/state` (the worker follows `run/done` and `run/error`
- * with one), and `run/started` clears the previous run's history.
+ * with one), and `run/started` clears the previous run's history. Every stream is folded as the
+ * host's RunStore folds it; `experiment/progress`, which the snapshot does not carry, changes nothing.
  */
 import type {
   DoneEvent,
   EpochEvent,
   ErrorEvent,
+  ExperimentResultEvent,
+  FeatureMapsEvent,
+  FiltersEvent,
+  GradcheckEvent,
+  HistogramsEvent,
   HostToWebview,
   ParamStatsEvent,
   RunStartedEvent,
   RunState,
+  StepCursorEvent,
 } from '../src/shared/protocol';
+import { appendGradients, type GradientSeries } from './gradientHistory';
 import { appendLosses, MAX_LOSS_POINTS } from './lossHistory';
 
 /** Everything the panel draws; field for field the content of a `snapshot`. */
@@ -32,6 +40,18 @@ export interface PanelState {
   error: ErrorEvent | null;
   done: DoneEvent | null;
   selectedLayer: string | null;
+  /** Latest activation and weight histograms. */
+  activations: HistogramsEvent | null;
+  weightHistograms: HistogramsEvent | null;
+  /** Gradient-norm history: iterations and, per parameter, values at each (thinned on long runs). */
+  gradientIterations: readonly number[];
+  gradients: readonly GradientSeries[];
+  filters: FiltersEvent | null;
+  featureMaps: FeatureMapsEvent | null;
+  /** Where stepping through backprop stands. */
+  cursor: StepCursorEvent | null;
+  gradcheck: GradcheckEvent | null;
+  experiment: ExperimentResultEvent | null;
 }
 
 /** The state before the host has said anything: no run, nothing selected. */
@@ -49,6 +69,15 @@ export function initialState(): PanelState {
     error: null,
     done: null,
     selectedLayer: null,
+    activations: null,
+    weightHistograms: null,
+    gradientIterations: [],
+    gradients: [],
+    filters: null,
+    featureMaps: null,
+    cursor: null,
+    gradcheck: null,
+    experiment: null,
   };
 }
 
@@ -72,6 +101,19 @@ export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MA
         error: msg.error,
         done: msg.done,
         selectedLayer: msg.selectedLayer,
+        activations: msg.activations,
+        weightHistograms: msg.weightHistograms,
+        gradientIterations: msg.gradientIterations.slice(),
+        gradients: msg.gradients.map((g) => ({
+          ...g,
+          gradNorm: g.gradNorm.slice(),
+          updateRatio: g.updateRatio.slice(),
+        })),
+        filters: msg.filters,
+        featureMaps: msg.featureMaps,
+        cursor: msg.cursor,
+        gradcheck: msg.gradcheck,
+        experiment: msg.experiment,
       };
     case 'run/started': {
       const keep = state.selectedLayer !== null && msg.layers.some((l) => l.id === state.selectedLayer);
@@ -97,7 +139,12 @@ export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MA
       const epochs = state.epochs.filter((e) => e.iteration !== msg.iteration);
       epochs.push(msg);
       epochs.sort((a, b) => a.iteration - b.iteration);
-      return { ...state, epochs, epoch: Math.max(state.epoch, msg.epoch), iteration: Math.max(state.iteration, msg.iteration) };
+      return {
+        ...state,
+        epochs,
+        epoch: Math.max(state.epoch, msg.epoch),
+        iteration: Math.max(state.iteration, msg.iteration),
+      };
     }
     case 'train/state':
       return { ...state, state: msg.state, iteration: Math.max(state.iteration, msg.iteration) };
@@ -109,5 +156,23 @@ export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MA
       return { ...state, error: msg };
     case 'select/layer':
       return { ...state, selectedLayer: msg.id };
+    case 'probe/histograms':
+      return msg.kind === 'activations' ? { ...state, activations: msg } : { ...state, weightHistograms: msg };
+    case 'probe/gradients': {
+      const h = appendGradients({ iterations: state.gradientIterations, series: state.gradients }, msg);
+      return { ...state, gradientIterations: h.iterations, gradients: h.series };
+    }
+    case 'probe/filters':
+      return { ...state, filters: msg };
+    case 'probe/featureMaps':
+      return { ...state, featureMaps: msg };
+    case 'step/cursor':
+      return { ...state, cursor: msg };
+    case 'gradcheck/result':
+      return { ...state, gradcheck: msg };
+    case 'experiment/result':
+      return { ...state, experiment: msg };
+    case 'experiment/progress':
+      return state;
   }
 }

@@ -36,7 +36,8 @@ export function layersOf(presetName, distDir) {
   };
 }
 
-function emptySnapshot() {
+/** A snapshot of nothing: what the host answers `ready` with before a run starts. */
+export function emptySnapshot() {
   return {
     type: 'snapshot',
     started: null,
@@ -51,6 +52,15 @@ function emptySnapshot() {
     error: null,
     done: null,
     selectedLayer: null,
+    activations: null,
+    weightHistograms: null,
+    gradientIterations: [],
+    gradients: [],
+    filters: null,
+    featureMaps: null,
+    cursor: null,
+    gradcheck: null,
+    experiment: null,
   };
 }
 

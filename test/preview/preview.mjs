@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.mjs';
-import { layersOf, runSequence } from './messages.mjs';
+import { emptySnapshot, layersOf, runSequence } from './messages.mjs';
 import { loadPanelHtml, previewDocument } from './page.mjs';
 import { themeCss } from './themes.mjs';
 
@@ -48,7 +48,10 @@ function serve(html) {
     };
     if (url.pathname === '/panel.html') {
       const origin = `http://127.0.0.1:${server.address().port}`;
-      send(previewDocument(html, origin, url.searchParams.get('theme') ?? 'dark', 'Scratchnet: <preview> & "co"'), 'text/html');
+      send(
+        previewDocument(html, origin, url.searchParams.get('theme') ?? 'dark', 'Scratchnet: <preview> & "co"'),
+        'text/html',
+      );
     } else if (url.pathname === '/theme.css') send(themeCss(), 'text/css');
     else if (url.pathname === '/favicon.ico') {
       res.writeHead(204);
@@ -60,7 +63,9 @@ function serve(html) {
     }
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, requested, origin: `http://127.0.0.1:${server.address().port}` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, requested, origin: `http://127.0.0.1:${server.address().port}` }),
+    ),
   );
 }
 
@@ -76,7 +81,9 @@ async function openPanel(browser, origin, { theme = 'dark', width = 1280, height
   page.on('pageerror', (e) => log.errors.push(String(e)));
   await page.addInitScript(() => {
     window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.goto(`${origin}/panel.html?theme=${theme}`);
   await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
@@ -87,17 +94,21 @@ async function send(page, messages) {
   await page.evaluate((ms) => {
     for (const m of ms) window.postMessage(m, '*');
   }, messages);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames(page);
 }
 
 const posted = (page) => page.evaluate(() => window.__posted);
+
+/** Waits until the panel has drawn (it redraws in the next animation frame). */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** Fails when graph nodes overlap, charts overlap, or the page scrolls sideways. */
 async function checkLayout(page, label) {
   const problems = await page.evaluate(() => {
     const out = [];
     const rect = (e) => e.getBoundingClientRect();
-    const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const overlap = (a, b) =>
+      a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
     const nodes = [...document.querySelectorAll('#graph .graph-node')].map((e) => [e, rect(e)]);
     for (let i = 0; i < nodes.length; i++)
       for (let j = i + 1; j < nodes.length; j++)
@@ -105,10 +116,14 @@ async function checkLayout(page, label) {
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth) out.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
     for (const [e] of nodes) if (rect(e).right > doc.clientWidth) out.push(`node ${e.textContent} is cut off`);
-    const boxes = ['#header', '#graph', '#layer-detail', '#loss-figure', '#accuracy-figure'].map((s) => [s, rect(document.querySelector(s))]);
+    const boxes = ['#header', '#graph', '#layer-detail', '#loss-figure', '#accuracy-figure'].map((s) => [
+      s,
+      rect(document.querySelector(s)),
+    ]);
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++)
-        if (boxes[i][0] !== '#header' && overlap(boxes[i][1], boxes[j][1])) out.push(`${boxes[i][0]} overlaps ${boxes[j][0]}`);
+        if (boxes[i][0] !== '#header' && overlap(boxes[i][1], boxes[j][1]))
+          out.push(`${boxes[i][0]} overlaps ${boxes[j][0]}`);
     return out;
   });
   assert.deepEqual(problems, [], `${label}: ${problems.join('; ')}`);
@@ -122,7 +137,16 @@ async function shot(page, name) {
 
 async function twoLayerPreview(browser, origin) {
   const { spec, layers } = layersOf('two-layer', path.join(ROOT, 'dist'));
-  const run = { name: 'two-layer', spec, layers, itersPerEpoch: 200, epochs: 3, batchSize: 100, train: 20_000, test: 10_000 };
+  const run = {
+    name: 'two-layer',
+    spec,
+    layers,
+    itersPerEpoch: 200,
+    epochs: 3,
+    batchSize: 100,
+    train: 20_000,
+    test: 10_000,
+  };
   const { page, context, log } = await openPanel(browser, origin, { theme: 'dark' });
   await send(page, runSequence(run));
 
@@ -137,10 +161,13 @@ async function twoLayerPreview(browser, origin) {
   assert.match(await page.textContent('#accuracy-summary'), /after epoch 3 \(iteration 600\)/);
 
   await send(page, [{ type: 'train/metrics', losses: 'not numbers' }]);
-  assert.ok(log.warnings.some((w) => w.includes('dropped')), 'an invalid message is dropped with a warning');
+  assert.ok(
+    log.warnings.some((w) => w.includes('dropped')),
+    'an invalid message is dropped with a warning',
+  );
 
   await page.click('[data-layer-id="affine1"]');
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  await frames(page);
   assert.deepEqual((await posted(page)).at(-1), { type: 'select/layer', id: 'affine1' });
   assert.equal(await page.getAttribute('[data-layer-id="affine1"]', 'aria-pressed'), 'true');
   assert.match(await page.textContent('#param-table'), /W\(784, 50\)/);
@@ -149,10 +176,17 @@ async function twoLayerPreview(browser, origin) {
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
   assert.deepEqual((await posted(page)).at(-1), { type: 'select/layer', id: 'relu1' });
+  await frames(page);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
   assert.deepEqual((await posted(page)).at(-1), { type: 'select/layer', id: 'affine2' });
   await page.click('[data-layer-id="affine1"]');
+  await frames(page);
+  assert.deepEqual(
+    await page.$$eval('#graph [data-layer-id]', (ns) => ns.map((n) => n.tabIndex)),
+    [0, -1, -1],
+    'only the selected node is in the Tab order',
+  );
   await page.mouse.move(0, 0);
   await page.evaluate(() => document.activeElement?.blur());
 
@@ -163,15 +197,23 @@ async function twoLayerPreview(browser, origin) {
   const pixels = () => page.$$eval('canvas', (cs) => cs.map((c) => c.toDataURL()).join());
   const before = await pixels();
   await page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames(page);
   assert.notEqual(await pixels(), before, 'the charts are redrawn in the new theme colours');
   await shot(page, 'light');
 
   await page.reload();
   await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
   await send(page, [snapshotOf(runSequence(run))]);
-  assert.equal(await page.getAttribute('[data-layer-id="affine1"]', 'aria-pressed'), 'true', 'selection survives a reload');
-  assert.deepEqual((await posted(page)).at(-1), { type: 'select/layer', id: 'affine1' }, 'the host learns the restored selection');
+  assert.equal(
+    await page.getAttribute('[data-layer-id="affine1"]', 'aria-pressed'),
+    'true',
+    'selection survives a reload',
+  );
+  assert.deepEqual(
+    (await posted(page)).at(-1),
+    { type: 'select/layer', id: 'affine1' },
+    'the host learns the restored selection',
+  );
   assert.equal(await page.textContent('#loss-summary'), summary, 'a snapshot draws what the events drew');
 
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violations');
@@ -179,13 +221,12 @@ async function twoLayerPreview(browser, origin) {
   await context.close();
 }
 
-/** A snapshot naming nothing selected, so the panel restores its own saved selection. */
+/** A snapshot of the finished run naming nothing selected, so the panel restores its own selection. */
 function snapshotOf(seq) {
-  const started = seq.find((m) => m.type === 'run/started');
   const metrics = seq.filter((m) => m.type === 'train/metrics');
   return {
-    type: 'snapshot',
-    started,
+    ...emptySnapshot(),
+    started: seq.find((m) => m.type === 'run/started'),
     state: 'done',
     iteration: 600,
     epoch: 3,
@@ -194,15 +235,24 @@ function snapshotOf(seq) {
     epochs: seq.filter((m) => m.type === 'train/epoch'),
     samplesPerSecond: metrics.at(-1).samplesPerSecond,
     params: seq.filter((m) => m.type === 'probe/params').at(-1),
-    error: null,
     done: seq.find((m) => m.type === 'run/done'),
-    selectedLayer: null,
   };
 }
 
 async function deepPreview(browser, origin) {
   const { spec, layers } = layersOf('deep-convnet', path.join(ROOT, 'dist'));
-  const run = { name: 'deep-convnet', spec, layers, itersPerEpoch: 200, epochs: 5, batchSize: 100, train: 20_000, test: 5_000, stopAt: 460, seed: 7 };
+  const run = {
+    name: 'deep-convnet',
+    spec,
+    layers,
+    itersPerEpoch: 200,
+    epochs: 5,
+    batchSize: 100,
+    train: 20_000,
+    test: 5_000,
+    stopAt: 460,
+    seed: 7,
+  };
   const { page, context, log } = await openPanel(browser, origin, { theme: 'dark', width: 1280 });
   await send(page, [...runSequence(run), { type: 'select/layer', id: 'conv2' }]);
   assert.equal(await page.textContent('#state-badge'), 'running');
@@ -216,19 +266,24 @@ async function deepPreview(browser, origin) {
   await page.evaluate(() => document.activeElement?.blur());
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await frames(page);
     await checkLayout(page, `deep-convnet ${width}`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames(page);
   await shot(page, 'deep');
 
   await send(page, [
-    { type: 'run/error', message: 'the loss became NaN (diverged); try a smaller learning rate', where: 'iteration 461', recoverable: true },
+    {
+      type: 'run/error',
+      message: 'the loss became NaN (diverged); try a smaller learning rate',
+      where: 'iteration 461',
+      recoverable: true,
+    },
     { type: 'train/state', state: 'error', iteration: 460 },
   ]);
   await page.setViewportSize({ width: 600, height: 900 });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await frames(page);
   assert.match(await page.textContent('[role="alert"]'), /iteration 461.*NaN/);
   assert.ok(!(await page.isEnabled('#btn-stop')));
   await checkLayout(page, 'deep-convnet error 600');

@@ -20,7 +20,10 @@ function csp(html: string): string {
 /** The directives of a policy, by name. */
 function directives(policy: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const d of policy.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const d of policy
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, ...values] = d.split(/\s+/);
     out.set(name, values);
   }
@@ -65,7 +68,12 @@ describe('panel html', () => {
   });
 
   it('references no remote URLs besides the webview resources it is given', () => {
-    const html = panelHtml({ ...OPTS, scriptUri: 'vscode-resource:/dist/webview.js', styleUri: 'vscode-resource:/media/panel.css', cspSource: 'vscode-resource:' });
+    const html = panelHtml({
+      ...OPTS,
+      scriptUri: 'vscode-resource:/dist/webview.js',
+      styleUri: 'vscode-resource:/media/panel.css',
+      cspSource: 'vscode-resource:',
+    });
     assert.doesNotMatch(html, /https?:\/\//);
     assert.doesNotMatch(html, /\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
   });

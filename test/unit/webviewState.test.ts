@@ -1,18 +1,28 @@
 import assert from 'node:assert/strict';
 import {
   isHostToWebview,
+  HISTOGRAM_BINS,
   type EpochEvent,
+  type ExperimentProgressEvent,
+  type ExperimentResultEvent,
+  type FeatureMapsEvent,
+  type FiltersEvent,
+  type GradcheckEvent,
+  type GradientsEvent,
+  type HistogramsEvent,
   type HostToWebview,
   type LayerInfo,
   type MetricsEvent,
   type ParamStatsEvent,
   type RunStartedEvent,
   type Snapshot,
+  type StepCursorEvent,
   type WorkerEvent,
 } from '../../src/shared/protocol';
-import { RunStore } from '../../src/session/runStore';
+import { RunStore, MAX_GRADIENT_POINTS as HOST_MAX_GRADIENT_POINTS } from '../../src/session/runStore';
 import { currentEpoch } from '../../webview/header';
 import { shortParamName } from '../../webview/layerDetail';
+import { appendGradients, MAX_GRADIENT_POINTS } from '../../webview/gradientHistory';
 import { appendLosses, MAX_LOSS_POINTS, thinOlderHalf } from '../../webview/lossHistory';
 import { initialState, type PanelState, reduce } from '../../webview/state';
 import { accuracySummary, lossSummary } from '../../webview/summaries';
@@ -47,7 +57,14 @@ function started(name = 'two-layer', layers = LAYERS): RunStartedEvent {
   return {
     type: 'run/started',
     name,
-    spec: { name, input: [784], layers: [{ type: 'affine', units: 50, activation: 'relu' }, { type: 'affine', units: 10 }] },
+    spec: {
+      name,
+      input: [784],
+      layers: [
+        { type: 'affine', units: 50, activation: 'relu' },
+        { type: 'affine', units: 10 },
+      ],
+    },
     layers,
     paramCount: layers.reduce((s, l) => s + l.paramCount, 0),
     totalIterations: 600,
@@ -62,7 +79,15 @@ function started(name = 'two-layer', layers = LAYERS): RunStartedEvent {
 
 function metrics(firstIteration: number, losses: number[]): MetricsEvent {
   const iteration = firstIteration + losses.length - 1;
-  return { type: 'train/metrics', firstIteration, losses, iteration, epoch: Math.floor(iteration / 200), samplesPerSecond: 9000, elapsedMs: iteration * 10 };
+  return {
+    type: 'train/metrics',
+    firstIteration,
+    losses,
+    iteration,
+    epoch: Math.floor(iteration / 200),
+    samplesPerSecond: 9000,
+    elapsedMs: iteration * 10,
+  };
 }
 
 function epoch(e: number, trainAccuracy: number, testAccuracy: number): EpochEvent {
@@ -74,20 +99,72 @@ function probe(iteration: number): ParamStatsEvent {
     type: 'probe/params',
     iteration,
     stats: LAYERS.flatMap((l) =>
-      l.params.map((p) => ({ name: p.name, layer: l.id, shape: p.shape, mean: 0.001, std: 0.05, norm: 10 + iteration / 100, gradNorm: 0.3 })),
+      l.params.map((p) => ({
+        name: p.name,
+        layer: l.id,
+        shape: p.shape,
+        mean: 0.001,
+        std: 0.05,
+        norm: 10 + iteration / 100,
+        gradNorm: 0.3,
+      })),
     ),
+  };
+}
+
+function histograms(iteration: number, kind: 'activations' | 'weights'): HistogramsEvent {
+  const ids = kind === 'activations' ? LAYERS.map((l) => l.id) : ['affine1.W', 'affine2.W'];
+  return {
+    type: 'probe/histograms',
+    iteration,
+    kind,
+    items: ids.map((id) => ({
+      id,
+      lo: -1,
+      hi: 1,
+      mean: 0,
+      std: 0.3,
+      saturated: 0,
+      dead: kind === 'activations' ? 0.1 : 0,
+    })),
+    counts: new Float32Array(ids.length * HISTOGRAM_BINS).fill(iteration),
+  };
+}
+
+const PARAM_NAMES = LAYERS.flatMap((l) => l.params.map((p) => ({ name: p.name, layer: l.id })));
+
+function gradients(iteration: number, names = PARAM_NAMES): GradientsEvent {
+  return {
+    type: 'probe/gradients',
+    iteration,
+    params: names.map((p, i) => ({ ...p, gradNorm: 1 / iteration + i, updateRatio: 1e-3 * (i + 1) })),
   };
 }
 
 /** A whole two-layer run as the worker sends it (state before run/started, as the runner does). */
 function runEvents(): WorkerEvent[] {
-  const events: WorkerEvent[] = [{ type: 'train/state', state: 'starting', iteration: 0 }, started(), probe(0), { type: 'train/state', state: 'running', iteration: 0 }];
+  const events: WorkerEvent[] = [
+    { type: 'train/state', state: 'starting', iteration: 0 },
+    started(),
+    probe(0),
+    { type: 'train/state', state: 'running', iteration: 0 },
+  ];
   for (let first = 1; first <= 600; first += 20) {
-    events.push(metrics(first, Array.from({ length: 20 }, (_, i) => 2.3 / Math.sqrt(first + i))));
+    events.push(
+      metrics(
+        first,
+        Array.from({ length: 20 }, (_, i) => 2.3 / Math.sqrt(first + i)),
+      ),
+    );
     const last = first + 19;
-    if (last % 100 === 0) events.push(probe(last));
+    if (last % 100 === 0) events.push(probe(last), histograms(last, 'activations'), histograms(last, 'weights'));
+    events.push(gradients(last));
     if (last % 200 === 0) events.push(epoch(last / 200, 0.85 + last / 10000, 0.84 + last / 10000));
-    if (last === 300) events.push({ type: 'train/state', state: 'paused', iteration: 300 }, { type: 'train/state', state: 'running', iteration: 300 });
+    if (last === 300)
+      events.push(
+        { type: 'train/state', state: 'paused', iteration: 300 },
+        { type: 'train/state', state: 'running', iteration: 300 },
+      );
   }
   events.push({ type: 'run/done', iteration: 600, trainAccuracy: 0.91, testAccuracy: 0.9, seconds: 6.2 });
   events.push({ type: 'train/state', state: 'done', iteration: 600 });
@@ -98,9 +175,9 @@ function replay(messages: HostToWebview[], from: PanelState = initialState()): P
   return messages.reduce((s, m) => reduce(s, m), from);
 }
 
-/** Freezes a value deeply so that any mutation by the reducer throws. */
+/** Freezes a value deeply so that any mutation by the reducer throws (typed arrays cannot be frozen). */
 function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+  if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !Object.isFrozen(v)) {
     Object.freeze(v);
     for (const x of Object.values(v)) deepFreeze(x);
   }
@@ -108,7 +185,15 @@ function deepFreeze<T>(v: T): T {
 }
 
 function snapshotOf(s: PanelState): Snapshot {
-  return { type: 'snapshot', ...s, lossIterations: [...s.lossIterations], losses: [...s.losses], epochs: [...s.epochs] };
+  return {
+    type: 'snapshot',
+    ...s,
+    lossIterations: [...s.lossIterations],
+    losses: [...s.losses],
+    epochs: [...s.epochs],
+    gradientIterations: [...s.gradientIterations],
+    gradients: s.gradients.map((g) => ({ ...g, gradNorm: [...g.gradNorm], updateRatio: [...g.updateRatio] })),
+  };
 }
 
 describe('webview state', () => {
@@ -118,6 +203,11 @@ describe('webview state', () => {
     assert.equal(s.state, 'starting');
     assert.deepEqual([s.lossIterations, s.losses, s.epochs], [[], [], []]);
     assert.equal(s.selectedLayer, null);
+  });
+
+  it("has exactly the snapshot's fields", () => {
+    const fields = Object.keys(new RunStore().snapshot(null)).filter((k) => k !== 'type');
+    assert.deepEqual(Object.keys(initialState()).sort(), fields.sort());
   });
 
   it('the fixtures are valid host → webview messages', () => {
@@ -173,11 +263,20 @@ describe('webview state', () => {
 
   describe('run/started', () => {
     it('shows the new run and clears the previous one, keeping the run state', () => {
-      const old = replay([started('old'), metrics(1, [1, 2]), epoch(1, 0.5, 0.4), probe(1), { type: 'train/state', state: 'starting', iteration: 0 }]);
+      const old = replay([
+        started('old'),
+        metrics(1, [1, 2]),
+        epoch(1, 0.5, 0.4),
+        probe(1),
+        { type: 'train/state', state: 'starting', iteration: 0 },
+      ]);
       const s = reduce(old, started('new'));
       assert.equal(s.started?.name, 'new');
       assert.equal(s.state, 'starting');
-      assert.deepEqual([s.losses, s.lossIterations, s.epochs, s.params, s.done, s.error], [[], [], [], null, null, null]);
+      assert.deepEqual(
+        [s.losses, s.lossIterations, s.epochs, s.params, s.done, s.error],
+        [[], [], [], null, null, null],
+      );
       assert.equal(s.iteration, 0);
     });
 
@@ -249,7 +348,12 @@ describe('webview state', () => {
   });
 
   it('run/error records the error with where it happened', () => {
-    const s = reduce(initialState(), { type: 'run/error', message: 'loss is NaN', where: 'iteration 12', recoverable: true });
+    const s = reduce(initialState(), {
+      type: 'run/error',
+      message: 'loss is NaN',
+      where: 'iteration 12',
+      recoverable: true,
+    });
     assert.equal(s.error?.message, 'loss is NaN');
     assert.equal(s.error?.where, 'iteration 12');
   });
@@ -258,6 +362,102 @@ describe('webview state', () => {
     const s = reduce(initialState(), { type: 'select/layer', id: 'relu1' });
     assert.equal(s.selectedLayer, 'relu1');
     assert.equal(reduce(s, { type: 'select/layer', id: null }).selectedLayer, null);
+  });
+});
+
+describe('webview probes', () => {
+  it('probe/histograms keeps the latest of each kind', () => {
+    const s = replay([histograms(100, 'activations'), histograms(100, 'weights'), histograms(200, 'activations')]);
+    assert.equal(s.activations?.iteration, 200);
+    assert.equal(s.weightHistograms?.iteration, 100);
+  });
+
+  it('probe/gradients builds one series per parameter', () => {
+    const s = replay([gradients(1), gradients(2), gradients(2)]);
+    assert.deepEqual(s.gradientIterations, [1, 2]);
+    assert.deepEqual(
+      s.gradients.map((g) => g.name),
+      PARAM_NAMES.map((p) => p.name),
+    );
+    assert.deepEqual(s.gradients[1].gradNorm, [2, 1.5]);
+  });
+
+  it('probe/gradients ignores a probe over different parameters', () => {
+    const s = replay([gradients(1), gradients(2, PARAM_NAMES.slice(1))]);
+    assert.deepEqual(s.gradientIterations, [1]);
+  });
+
+  it('the gradient history is thinned as the host thins it', () => {
+    assert.equal(MAX_GRADIENT_POINTS, HOST_MAX_GRADIENT_POINTS);
+    const store = new RunStore();
+    let s = initialState();
+    for (let i = 1; i <= 2 * MAX_GRADIENT_POINTS + 3; i++) {
+      store.apply(gradients(i));
+      s = reduce(s, gradients(i));
+    }
+    const snap = store.snapshot(null);
+    assert.deepEqual(s.gradientIterations, snap.gradientIterations);
+    assert.deepEqual(s.gradients, snap.gradients);
+    assert.ok(s.gradientIterations.length <= MAX_GRADIENT_POINTS);
+    assert.equal(appendGradients({ iterations: [], series: [] }, gradients(5), 1).iterations.length, 1);
+  });
+
+  it('filters, feature maps, the step cursor, gradcheck and experiment results keep the latest', () => {
+    const filters: FiltersEvent = {
+      type: 'probe/filters',
+      iteration: 3,
+      layer: 'conv1',
+      count: 1,
+      h: 1,
+      w: 2,
+      data: new Float32Array(2),
+    };
+    const maps: FeatureMapsEvent = {
+      type: 'probe/featureMaps',
+      index: 0,
+      label: 7,
+      predicted: 7,
+      image: { h: 1, w: 1, data: new Float32Array(1) },
+      layers: [],
+    };
+    const cursor: StepCursorEvent = {
+      type: 'step/cursor',
+      iteration: 3,
+      step: 1,
+      steps: 8,
+      phase: 'forward',
+      layer: 'affine1',
+      label: 'forward · affine1',
+      loss: null,
+      tensors: [],
+    };
+    const check: GradcheckEvent = {
+      type: 'gradcheck/result',
+      iteration: 3,
+      bound: 1e-6,
+      maxRelativeError: 1e-9,
+      params: [],
+    };
+    const result: ExperimentResultEvent = {
+      type: 'experiment/result',
+      name: 'x',
+      seconds: 1,
+      result: { experiment: 'x', config: {}, results: [] },
+    };
+    const progress: ExperimentProgressEvent = {
+      type: 'experiment/progress',
+      name: 'x',
+      done: 1,
+      total: 2,
+      message: 'half',
+    };
+    for (const m of [filters, maps, cursor, check, result, progress]) assert.ok(isHostToWebview(m), m.type);
+    const s = replay([filters, maps, cursor, check, result]);
+    assert.deepEqual(
+      [s.filters, s.featureMaps, s.cursor, s.gradcheck, s.experiment],
+      [filters, maps, cursor, check, result],
+    );
+    assert.equal(reduce(s, progress), s, 'experiment/progress is not part of the state');
   });
 });
 
@@ -277,7 +477,13 @@ describe('webview loss history', () => {
     let s = initialState();
     const total = 100_000;
     for (let first = 1; first <= total; first += 250) {
-      s = reduce(s, metrics(first, Array.from({ length: 250 }, (_, i) => 1 / (first + i))));
+      s = reduce(
+        s,
+        metrics(
+          first,
+          Array.from({ length: 250 }, (_, i) => 1 / (first + i)),
+        ),
+      );
     }
     const it = s.lossIterations;
     assert.ok(it.length <= MAX_LOSS_POINTS && it.length >= MAX_LOSS_POINTS / 2, `${it.length} points`);
@@ -285,7 +491,10 @@ describe('webview loss history', () => {
     assert.equal(it[it.length - 1], total, 'the latest iteration is there');
     for (let i = 1; i < it.length; i++) assert.ok(it[i] > it[i - 1], 'iterations increase');
     const tail = it.slice(-MAX_LOSS_POINTS / 4);
-    assert.ok(tail.every((x, i) => i === 0 || x === tail[i - 1] + 1), 'recent iterations are all there');
+    assert.ok(
+      tail.every((x, i) => i === 0 || x === tail[i - 1] + 1),
+      'recent iterations are all there',
+    );
     const gap = (a: number, b: number) => (it[b] - it[a]) / (b - a);
     assert.ok(gap(0, 100) > gap(it.length - 101, it.length - 1), 'older points are sparser');
     for (let i = 0; i < it.length; i++) assert.equal(s.losses[i], 1 / it[i]);
@@ -295,7 +504,10 @@ describe('webview loss history', () => {
 describe('webview text alternatives', () => {
   it('summarise the loss and the accuracies in words', () => {
     const s = replay(runEvents() as HostToWebview[]);
-    assert.match(lossSummary(s), /^Loss 0\.094 at iteration 600 of 600; first 2\.300 at iteration 1, lowest 0\.094 at iteration 600\.$/);
+    assert.match(
+      lossSummary(s),
+      /^Loss 0\.094 at iteration 600 of 600; first 2\.300 at iteration 1, lowest 0\.094 at iteration 600\.$/,
+    );
     assert.equal(accuracySummary(s), 'Test accuracy 90.0%, train accuracy 91.0% after epoch 3 (iteration 600).');
     assert.equal(lossSummary(initialState()), 'No loss recorded yet.');
     assert.equal(accuracySummary(initialState()), 'No epoch finished yet.');

@@ -54,12 +54,20 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
       legend: {
         position: 'top',
         align: 'end',
-        labels: { color: theme.foreground, font, boxWidth: 16, boxHeight: 3, usePointStyle: spec.legendPointStyle ?? false },
+        labels: {
+          color: theme.foreground,
+          font,
+          boxWidth: 16,
+          boxHeight: 3,
+          usePointStyle: spec.legendPointStyle ?? false,
+        },
       },
       tooltip: {
         titleFont: font,
         bodyFont: font,
-        ...(label ? { callbacks: { label: (c: TooltipItem<'line'>) => label(c.dataset.label ?? '', c.parsed.y ?? NaN) } } : {}),
+        ...(label
+          ? { callbacks: { label: (c: TooltipItem<'line'>) => label(c.dataset.label ?? '', c.parsed.y ?? NaN) } }
+          : {}),
       },
     },
     scales: { x: axis(spec.x), y: axis(spec.y) },

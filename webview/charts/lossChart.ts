@@ -50,7 +50,9 @@ export class LossChart {
   update(s: PanelState): void {
     const n = s.lossIterations.length;
     const have = this.raw.length;
-    const extends_ = have <= n && (have === 0 || (s.lossIterations[have - 1] === this.raw[have - 1].x && s.lossIterations[0] === this.raw[0].x));
+    const extends_ =
+      have <= n &&
+      (have === 0 || (s.lossIterations[have - 1] === this.raw[have - 1].x && s.lossIterations[0] === this.raw[0].x));
     if (!extends_) {
       this.raw.length = 0;
       this.smooth.length = 0;

@@ -1,7 +1,8 @@
 /**
  * Chart colours and fonts read from VS Code's theme variables. VS Code changes the variables and the
  * body class (`vscode-light`, `vscode-dark`, `vscode-high-contrast`, `vscode-high-contrast-light`)
- * when the user switches theme; `observeTheme` reports that so charts can re-read them.
+ * when the user switches theme; `observeTheme` (a MutationObserver) reports that so charts can
+ * re-read them.
  */
 
 /** Colours and font a chart draws with. */
@@ -26,7 +27,9 @@ export function readChartTheme(target: Element = document.body): ChartTheme {
   const highContrast = /\bvscode-high-contrast/.test(document.body.className);
   return {
     foreground,
-    grid: highContrast ? v('--vscode-contrastBorder', foreground) : withAlpha(v('--vscode-charts-lines', foreground), 0.35),
+    grid: highContrast
+      ? v('--vscode-contrastBorder', foreground)
+      : withAlpha(v('--vscode-charts-lines', foreground), 0.35),
     blue: v('--vscode-charts-blue', foreground),
     red: v('--vscode-charts-red', foreground),
     green: v('--vscode-charts-green', foreground),
@@ -44,7 +47,12 @@ export function readChartTheme(target: Element = document.body): ChartTheme {
 export function withAlpha(color: string, alpha: number): string {
   const c = color.trim();
   let m = /^#([0-9a-f]{3,4})$/i.exec(c);
-  const hex = m ? m[1].split('').map((d) => d + d).join('') : (/^#([0-9a-f]{6}|[0-9a-f]{8})$/i.exec(c)?.[1] ?? null);
+  const hex = m
+    ? m[1]
+        .split('')
+        .map((d) => d + d)
+        .join('')
+    : (/^#([0-9a-f]{6}|[0-9a-f]{8})$/i.exec(c)?.[1] ?? null);
   if (hex) {
     const n = (i: number) => parseInt(hex.slice(i, i + 2), 16);
     const a = hex.length === 8 ? n(6) / 255 : 1;
@@ -62,14 +70,28 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Calls `onChange` whenever the body's class changes (a theme switch); returns a disposer. */
+/**
+ * Calls `onChange` (at most once per animation frame) when the theme may have changed: the body's
+ * class or theme attributes changed, or the variables VS Code sets on the root element did (a
+ * switch between two dark themes keeps the class). Returns a disposer.
+ */
 export function observeTheme(onChange: () => void): () => void {
-  let last = document.body.className;
+  let frame = 0;
   const observer = new MutationObserver(() => {
-    if (document.body.className === last) return;
-    last = document.body.className;
-    onChange();
+    if (!frame) {
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        onChange();
+      });
+    }
   });
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
-  return () => observer.disconnect();
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-id', 'data-vscode-theme-kind'],
+  });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+  return () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+  };
 }
