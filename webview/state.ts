@@ -21,8 +21,8 @@ import type {
   RunState,
   StepCursorEvent,
 } from '../src/shared/protocol';
-import { appendGradients, type GradientSeries } from './gradientHistory';
-import { appendLosses, MAX_LOSS_POINTS } from './lossHistory';
+import { appendGradients, type GradientSeries } from '../src/shared/gradientHistory';
+import { appendLosses, MAX_LOSS_POINTS } from '../src/shared/lossHistory';
 
 /** Everything the panel draws; field for field the content of a `snapshot`. */
 export interface PanelState {

@@ -56,7 +56,9 @@ export function experimentCommand(argv: string[]): void {
       throw new UsageError(`experiment: --${flag} applies to ${names.join(', ')} only`);
   }
   const seed = flags.seed as number | undefined;
-  if (seed !== undefined && seed < 0) throw new UsageError(`experiment: --seed must be ≥ 0, got ${seed}`);
+  if (seed !== undefined && (seed < 0 || seed > 0xffffffff)) {
+    throw new UsageError(`experiment: --seed must be an integer in 0..4294967295, got ${seed}`);
+  }
   const opts: ExperimentOptions & { testLimit?: number; inverted?: boolean } = {
     seed,
     iterations: positiveInt(flags, 'iterations', 'experiment'),
@@ -85,7 +87,11 @@ export function experimentCommand(argv: string[]): void {
 /** Lays out rows as columns: the first left-aligned, the others right-aligned. */
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 

@@ -91,6 +91,9 @@ export class TrainingPanel {
       case 'probe/featureMaps':
         this.host.onFeatureMaps(m.index);
         break;
+      case 'reveal/layer':
+        this.selectLayer(m.id);
+        break;
     }
   }
 

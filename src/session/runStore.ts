@@ -1,7 +1,8 @@
 /**
  * The host's memory of a run: the latest value of every stream the worker sends, so a webview that is
- * (re)opened can be hydrated with one snapshot. Bounded: the loss history is halved (every other
- * point kept) whenever it grows past `MAX_LOSS_POINTS`, so a long run never grows without limit.
+ * (re)opened can be hydrated with one snapshot. Bounded: the loss and gradient histories are thinned
+ * by the same functions the webview's reducer uses (`src/shared/*History.ts`), so a snapshot equals a
+ * replay of the events and a long run never grows without limit.
  */
 import type {
   DoneEvent,
@@ -20,24 +21,18 @@ import type {
   WeightsEvent,
   WorkerEvent,
 } from '../shared/protocol';
+import { appendGradients, type GradientHistory } from '../shared/gradientHistory';
+import { appendLosses, type LossHistory } from '../shared/lossHistory';
 
-/** Most loss points kept before the history is thinned. */
-export const MAX_LOSS_POINTS = 20000;
-/** Most gradient-norm points kept per parameter before that history is thinned. */
-export const MAX_GRADIENT_POINTS = 2000;
-
-/** Keeps every other element (the first included). */
-function thin<T>(a: T[]): T[] {
-  return a.filter((_, i) => i % 2 === 0);
-}
+export { MAX_LOSS_POINTS } from '../shared/lossHistory';
+export { MAX_GRADIENT_POINTS } from '../shared/gradientHistory';
 
 export class RunStore {
   started: RunStartedEvent | null = null;
   state: RunState = 'starting';
   iteration = 0;
   epoch = 0;
-  lossIterations: number[] = [];
-  losses: number[] = [];
+  private lossHistory: LossHistory = { iterations: [], losses: [] };
   epochs: EpochEvent[] = [];
   samplesPerSecond = 0;
   params: ParamStatsEvent | null = null;
@@ -47,8 +42,7 @@ export class RunStore {
   weights: WeightsEvent | null = null;
   activations: HistogramsEvent | null = null;
   weightHistograms: HistogramsEvent | null = null;
-  gradientIterations: number[] = [];
-  gradients: { name: string; layer: string; gradNorm: number[]; updateRatio: number[] }[] = [];
+  private gradientHistory: GradientHistory = { iterations: [], series: [] };
   filters: FiltersEvent | null = null;
   featureMaps: FeatureMapsEvent | null = null;
   cursor: StepCursorEvent | null = null;
@@ -62,14 +56,7 @@ export class RunStore {
         this.started = e;
         break;
       case 'train/metrics':
-        for (let i = 0; i < e.losses.length; i++) {
-          this.lossIterations.push(e.firstIteration + i);
-          this.losses.push(e.losses[i]);
-        }
-        if (this.losses.length > MAX_LOSS_POINTS) {
-          this.lossIterations = thin(this.lossIterations);
-          this.losses = thin(this.losses);
-        }
+        this.lossHistory = appendLosses(this.lossHistory, e.firstIteration, e.losses);
         this.iteration = e.iteration;
         this.epoch = e.epoch;
         this.samplesPerSecond = e.samplesPerSecond;
@@ -99,7 +86,7 @@ export class RunStore {
         else this.weightHistograms = e;
         break;
       case 'probe/gradients':
-        this.addGradients(e.iteration, e.params);
+        this.gradientHistory = appendGradients(this.gradientHistory, e);
         break;
       case 'probe/filters':
         this.filters = e;
@@ -121,27 +108,19 @@ export class RunStore {
     }
   }
 
-  private addGradients(iteration: number, params: { name: string; layer: string; gradNorm: number; updateRatio: number }[]): void {
-    if (this.gradients.length === 0) this.gradients = params.map((p) => ({ name: p.name, layer: p.layer, gradNorm: [], updateRatio: [] }));
-    if (params.length !== this.gradients.length || params.some((p, i) => p.name !== this.gradients[i].name)) return;
-    this.gradientIterations.push(iteration);
-    params.forEach((p, i) => {
-      this.gradients[i].gradNorm.push(p.gradNorm);
-      this.gradients[i].updateRatio.push(p.updateRatio);
-    });
-    if (this.gradientIterations.length > MAX_GRADIENT_POINTS) {
-      this.gradientIterations = thin(this.gradientIterations);
-      for (const g of this.gradients) {
-        g.gradNorm = thin(g.gradNorm);
-        g.updateRatio = thin(g.updateRatio);
-      }
-    }
+  /** Iteration of each recorded loss. */
+  get lossIterations(): readonly number[] {
+    return this.lossHistory.iterations;
+  }
+
+  /** The recorded losses. */
+  get losses(): readonly number[] {
+    return this.lossHistory.losses;
   }
 
   /** Replaces the loss history (a saved run, whose history may already be thinned). */
   setLossHistory(iterations: number[], losses: number[], iteration: number, epoch: number): void {
-    this.lossIterations = iterations.slice();
-    this.losses = losses.slice();
+    this.lossHistory = { iterations: iterations.slice(), losses: losses.slice() };
     this.iteration = iteration;
     this.epoch = epoch;
   }
@@ -164,8 +143,8 @@ export class RunStore {
       selectedLayer,
       activations: this.activations,
       weightHistograms: this.weightHistograms,
-      gradientIterations: this.gradientIterations.slice(),
-      gradients: this.gradients.map((g) => ({ ...g, gradNorm: g.gradNorm.slice(), updateRatio: g.updateRatio.slice() })),
+      gradientIterations: this.gradientHistory.iterations.slice(),
+      gradients: this.gradientHistory.series.map((g) => ({ ...g, gradNorm: g.gradNorm.slice(), updateRatio: g.updateRatio.slice() })),
       filters: this.filters,
       featureMaps: this.featureMaps,
       cursor: this.cursor,

@@ -323,7 +323,9 @@ export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'select/layer'; id: string | null }
   | { type: 'command'; name: WebviewCommandName }
-  | { type: 'probe/featureMaps'; index: number };
+  | { type: 'probe/featureMaps'; index: number }
+  /** From the side-bar detail view: show this layer in the main panel's graph. */
+  | { type: 'reveal/layer'; id: string };
 
 /** A handler per message type: forgetting one is a compile error. */
 export type Handlers<M extends { type: string }> = { [K in M['type']]: (m: Extract<M, { type: K }>) => void };
@@ -536,9 +538,16 @@ export function isWebviewToHost(v: unknown): v is WebviewToHost {
       return isStr(v.name) && WEBVIEW_COMMANDS.includes(v.name);
     case 'probe/featureMaps':
       return isCount(v.index) && (v.index as number) < 1_000_000;
+    case 'reveal/layer':
+      return isStr(v.id) && LAYER_ID.test(v.id);
     default:
       return false;
   }
+}
+
+/** null, or a valid worker event of the given type. */
+function nullOr(v: unknown, type: WorkerEvent['type']): boolean {
+  return v === null || (isWorkerEvent(v) && v.type === type);
 }
 
 /** Checks a message the webview receives from the host. */
@@ -546,7 +555,7 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
   if (!isObj(v) || !isStr(v.type)) return false;
   if (v.type === 'snapshot') {
     return (
-      (v.started === null || isWorkerEvent(v.started)) &&
+      nullOr(v.started, 'run/started') &&
       isStr(v.state) &&
       RUN_STATES.includes(v.state) &&
       isFiniteNum(v.iteration) &&
@@ -557,12 +566,12 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       Array.isArray(v.epochs) &&
       v.epochs.every((e) => isWorkerEvent(e) && e.type === 'train/epoch') &&
       isNum(v.samplesPerSecond) &&
-      (v.params === null || isWorkerEvent(v.params)) &&
-      (v.error === null || isWorkerEvent(v.error)) &&
-      (v.done === null || isWorkerEvent(v.done)) &&
+      nullOr(v.params, 'probe/params') &&
+      nullOr(v.error, 'run/error') &&
+      nullOr(v.done, 'run/done') &&
       (v.selectedLayer === null || isStr(v.selectedLayer)) &&
-      (v.activations === null || isWorkerEvent(v.activations)) &&
-      (v.weightHistograms === null || isWorkerEvent(v.weightHistograms)) &&
+      nullOr(v.activations, 'probe/histograms') &&
+      nullOr(v.weightHistograms, 'probe/histograms') &&
       isNumArray(v.gradientIterations) &&
       Array.isArray(v.gradients) &&
       v.gradients.every(
@@ -574,11 +583,11 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
           isNumArray(g.updateRatio) &&
           g.gradNorm.length === (v.gradientIterations as number[]).length,
       ) &&
-      (v.filters === null || isWorkerEvent(v.filters)) &&
-      (v.featureMaps === null || isWorkerEvent(v.featureMaps)) &&
-      (v.cursor === null || isWorkerEvent(v.cursor)) &&
-      (v.gradcheck === null || isWorkerEvent(v.gradcheck)) &&
-      (v.experiment === null || isWorkerEvent(v.experiment))
+      nullOr(v.filters, 'probe/filters') &&
+      nullOr(v.featureMaps, 'probe/featureMaps') &&
+      nullOr(v.cursor, 'step/cursor') &&
+      nullOr(v.gradcheck, 'gradcheck/result') &&
+      nullOr(v.experiment, 'experiment/result')
     );
   }
   if (v.type === 'select/layer') return v.id === null || (isStr(v.id) && LAYER_ID.test(v.id));

@@ -254,7 +254,7 @@ describe('cli (node bin/scratchnet.js)', function () {
     });
 
     it('an unknown command lists the valid ones', () => {
-      failsWithOneLine(cli(['fit']), /unknown command "fit"; valid commands: gates, train, gradcheck/);
+      failsWithOneLine(cli(['fit']), /unknown command "fit"; valid commands: gates, train, bench, experiment, gradcheck/);
     });
   });
 });

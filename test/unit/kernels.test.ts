@@ -265,36 +265,40 @@ describe('WebAssembly SIMD GEMM', function () {
   });
 
   describe('with threads: 2 (a worker on a shared memory)', function () {
-    let threaded: WasmGemm | undefined;
+    const made: WasmGemm[] = [];
     after(function () {
-      threaded?.dispose();
+      for (const b of made) b.dispose();
     });
 
-    it('splits every product (threadMinFlops 0) and still matches, rows or columns split', function () {
-      this.timeout(60000);
-      threaded = createWasmGemm({ threads: 2, threadMinFlops: 0 });
-      assert.ok(threaded);
-      assert.equal(threaded.variant, 'threads');
-      assert.equal(threaded.threads, 2);
-      checkBackend(threaded, 3);
-      // wide (split n) and tall (split m) products, past the sizes above
-      const rng = new Rng(4);
-      for (const [m, k, n] of [
-        [20, 70, 300],
-        [300, 70, 20],
-        [257, 300, 129],
-      ]) {
-        for (const form of FORMS) {
-          const a = random(m * k, rng);
-          const b = random(k * n, rng);
-          const c0 = random(m * n, rng);
-          const want = c0.slice();
-          const got = c0.slice();
-          typescriptGemm[form](a, b, want, m, k, n, true);
-          threaded[form](a, b, got, m, k, n, true);
-          assertClose(form, got, want, a, b, c0, m, k, n, `threads ${form} ${m}×${k}×${n}`);
+    for (const relaxed of [false, true]) {
+      it(`splits every product (threadMinFlops 0), rows or columns, and still matches (relaxed ${relaxed})`, function () {
+        this.timeout(60000);
+        if (relaxed && !wasmRelaxedSimdAvailable()) this.skip();
+        const threaded = createWasmGemm({ threads: 2, threadMinFlops: 0, relaxed });
+        assert.ok(threaded);
+        made.push(threaded);
+        assert.equal(threaded.threads, 2);
+        assert.equal(threaded.variant, relaxed ? 'relaxed' : 'simd');
+        checkBackend(threaded, 3);
+        // wide (split n) and tall (split m) products, past the sizes above
+        const rng = new Rng(4);
+        for (const [m, k, n] of [
+          [20, 70, 300],
+          [300, 70, 20],
+          [257, 300, 129],
+        ]) {
+          for (const form of FORMS) {
+            const a = random(m * k, rng);
+            const b = random(k * n, rng);
+            const c0 = random(m * n, rng);
+            const want = c0.slice();
+            const got = c0.slice();
+            typescriptGemm[form](a, b, want, m, k, n, true);
+            threaded[form](a, b, got, m, k, n, true);
+            assertClose(form, got, want, a, b, c0, m, k, n, `threads ${form} ${m}×${k}×${n}`);
+          }
         }
-      }
-    });
+      });
+    }
   });
 });

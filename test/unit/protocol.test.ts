@@ -88,6 +88,8 @@ describe('protocol guards', () => {
     assert.equal(isHostToWebview({ ...snap, losses: [1], lossIterations: [] }), false);
     assert.equal(isHostToWebview({ ...snap, state: 'weird' }), false);
     assert.equal(isHostToWebview({ ...snap, epochs: [{ type: 'train/metrics' }] }), false);
+    assert.equal(isHostToWebview({ ...snap, started: good[1] }), false, 'a metrics event is no run/started');
+    assert.equal(isHostToWebview({ ...snap, done: good[6] }), false, 'an error event is no run/done');
   });
 
   it('check commands sent to the worker', () => {

@@ -22,8 +22,8 @@ import {
 import { RunStore, MAX_GRADIENT_POINTS as HOST_MAX_GRADIENT_POINTS } from '../../src/session/runStore';
 import { currentEpoch } from '../../webview/header';
 import { shortParamName } from '../../webview/layerDetail';
-import { appendGradients, MAX_GRADIENT_POINTS } from '../../webview/gradientHistory';
-import { appendLosses, MAX_LOSS_POINTS, thinOlderHalf } from '../../webview/lossHistory';
+import { appendGradients, MAX_GRADIENT_POINTS } from '../../src/shared/gradientHistory';
+import { appendLosses, MAX_LOSS_POINTS, thinOlderHalf } from '../../src/shared/lossHistory';
 import { initialState, type PanelState, reduce } from '../../webview/state';
 import { accuracySummary, lossSummary } from '../../webview/summaries';
 

@@ -12,6 +12,7 @@ import { multiLayerSpec } from '../presets';
 import { Trainer } from '../trainer';
 import {
   ProgressTracker,
+  deriveSeed,
   experimentData,
   headOf,
   positive,
@@ -86,7 +87,7 @@ export function batchnorm(opts: BatchnormOptions = {}, onProgress?: ProgressCall
   const progress = new ProgressTracker(scales.length * 2 * epochs * itersPerEpoch, onProgress, opts.signal);
   const results: BatchnormRun[] = scales.map((scale, si) => {
     const make = (bn: boolean): Network =>
-      buildNetwork(multiLayerSpec({ hidden, batchNorm: bn, init: { std: scale } }), { seed: seed + si });
+      buildNetwork(multiLayerSpec({ hidden, batchNorm: bn, init: { std: scale } }), { seed: deriveSeed(seed, si) });
     const nets = [make(true), make(false)];
     const trainers = nets.map(
       (net) =>
@@ -94,7 +95,7 @@ export function batchnorm(opts: BatchnormOptions = {}, onProgress?: ProgressCall
           batchSize,
           epochs,
           optimizer: { type: 'sgd', lr },
-          seed: seed + 1000 + si,
+          seed: deriveSeed(seed, 1000 + si),
         }),
     );
     const curves: number[][] = [[], []];

@@ -109,8 +109,15 @@ export function positive(value: number | undefined, fallback: number, name: stri
 /** The seed of the options (default 0), checked. */
 export function seedOf(opts: ExperimentOptions): number {
   const s = opts.seed ?? 0;
-  if (!Number.isInteger(s) || s < 0) throw new RangeError(`seed must be a non-negative integer, got ${s}`);
+  if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) {
+    throw new RangeError(`seed must be an integer in 0..2^32−1, got ${s}`);
+  }
   return s;
+}
+
+/** A seed derived from another (its own generator for batches, weights, …), wrapping at 2^32. */
+export function deriveSeed(seed: number, offset: number): number {
+  return (seed + offset) >>> 0;
 }
 
 /** Mean of the last `n` values (all of them when fewer). */

@@ -13,6 +13,7 @@ import { Rng } from '../rng';
 import { DivergenceError, Trainer } from '../trainer';
 import {
   ProgressTracker,
+  deriveSeed,
   experimentData,
   headOf,
   pickOf,
@@ -170,7 +171,7 @@ export function hyperparameterSearch(
         batchSize,
         epochs,
         optimizer: { type: 'sgd', lr },
-        seed: trialSeed + 1,
+        seed: deriveSeed(trialSeed, 1),
       });
       const message = `round ${round}/${rounds} · trial ${i}/${trials} · lr ${sig(lr, 3)} · λ ${sig(weightDecay, 3)}`;
       while (!trainer.done) {

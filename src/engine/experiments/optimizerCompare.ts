@@ -11,6 +11,7 @@ import type { OptimizerKind, OptimizerSpec } from '../spec';
 import { Trainer } from '../trainer';
 import {
   ProgressTracker,
+  deriveSeed,
   experimentData,
   meanLast,
   positive,
@@ -84,7 +85,7 @@ export function optimizerCompare(
         batchSize,
         iterations,
         optimizer: o,
-        seed: seed + 1,
+        seed: deriveSeed(seed, 1),
       }),
   );
   const losses: number[][] = optimizers.map(() => []);

@@ -10,6 +10,7 @@ import type { NetworkSpec } from '../spec';
 import { Trainer } from '../trainer';
 import {
   ProgressTracker,
+  deriveSeed,
   experimentData,
   headOf,
   positive,
@@ -79,7 +80,8 @@ export function runOverfit(
   const test: Split = headOf(data.test, testLimit ?? data.test.count);
   const nets = specs.map((s) => buildNetwork(s, { seed }));
   const trainers = nets.map(
-    (net) => new Trainer(net, train, test, { batchSize, epochs, optimizer: { type: 'sgd', lr }, seed: seed + 1 }),
+    (net) =>
+      new Trainer(net, train, test, { batchSize, epochs, optimizer: { type: 'sgd', lr }, seed: deriveSeed(seed, 1) }),
   );
   const progress = new ProgressTracker(
     trainers.reduce((s, t) => s + t.totalIterations, 0),

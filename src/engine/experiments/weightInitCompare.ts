@@ -10,6 +10,7 @@ import { multiLayerSpec } from '../presets';
 import { Trainer } from '../trainer';
 import {
   ProgressTracker,
+  deriveSeed,
   experimentData,
   meanLast,
   positive,
@@ -78,7 +79,7 @@ export function weightInitCompare(
         batchSize,
         iterations,
         optimizer: { type: 'sgd', lr },
-        seed: seed + 1,
+        seed: deriveSeed(seed, 1),
       }),
   );
   const losses: number[][] = inits.map(() => []);

@@ -16,6 +16,7 @@ import { initName, initStd, type InitSpec } from '../init';
 import { Rng } from '../rng';
 import {
   ProgressTracker,
+  deriveSeed,
   positive,
   seedOf,
   sig,
@@ -162,7 +163,7 @@ export function weightInitHistogram(
     for (const init of inits) {
       const std = initStd(init, units);
       // The same normal draws for every run: the weights differ only in scale.
-      const wRng = new Rng(seed + 1);
+      const wRng = new Rng(deriveSeed(seed, 1));
       const w = new Float64Array(units * units); // (units, units)
       const outputs: Float64Array[] = [];
       let x = x0;

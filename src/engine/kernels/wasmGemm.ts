@@ -51,22 +51,26 @@ interface WasmModules {
   simd: string;
   relaxed: string;
   threads: string;
+  threadsRelaxed: string;
 }
 
 const PAGE = 65536;
 const ALIGN = 64;
 /** Most pages the shared (threads) memory may grow to: 4 GiB is the wasm32 limit. */
 const SHARED_MAX_PAGES = 65536;
+/** Products whose operands take more bytes than this run on the TypeScript kernels instead. */
+const MAX_OPERAND_BYTES = 2 ** 31;
 
 export interface WasmGemmOptions {
   /**
-   * Use the relaxed-SIMD build (f32x4.relaxed_madd, a fused multiply-add where the CPU has one).
-   * 'auto' (default): when this engine validates it, without touching V8 flags. true: also turn on
-   * V8's `--experimental-wasm-relaxed-simd` (needed by Node 20) before validating. false: plain
-   * mul+add build. Relaxed results may differ from the plain build in the last bits. Ignored with
-   * threads (the shared-memory build is plain SIMD).
+   * Use the relaxed-SIMD build where this engine accepts it (default true): `f32x4.relaxed_madd`,
+   * a fused multiply-add on CPUs with FMA, measurably faster (docs/PERFORMANCE.md). Node 20's V8
+   * needs `--experimental-wasm-relaxed-simd` for it: when the build does not validate as is, the
+   * flag is set with `v8.setFlagsFromString` and validation tried again (newer V8s, Electron's
+   * included, accept it without). Results may differ from the plain build in the last bits.
+   * false: the plain mul+add build.
    */
-  relaxed?: boolean | 'auto';
+  relaxed?: boolean;
   /**
    * Threads to split big products over, the calling one included (default 1). With 2 or more, worker
    * threads are started (unref'd: they do not keep the process alive; `dispose()` ends them).
@@ -78,8 +82,8 @@ export interface WasmGemmOptions {
 
 /** The backend, plus what it runs on. */
 export interface WasmGemm extends GemmBackend {
-  /** 'simd' (mul+add), 'relaxed' (relaxed_madd) or 'threads' (mul+add on a shared memory). */
-  readonly variant: 'simd' | 'relaxed' | 'threads';
+  /** 'simd' (mul+add) or 'relaxed' (relaxed_madd). */
+  readonly variant: 'simd' | 'relaxed';
   /** Threads a big product is split over (1 unless the `threads` option asked for more). */
   readonly threads: number;
   /** Bytes of WebAssembly memory held (grows to the largest call, never shrinks). */
@@ -154,16 +158,22 @@ function enableRelaxedSimdFlag(): void {
   }
 }
 
-/** Whether the relaxed-SIMD build validates (after setting the V8 flag when `enableFlag`). */
-export function wasmRelaxedSimdAvailable(enableFlag = false): boolean {
+/**
+ * Whether the relaxed-SIMD build validates here; when it does not and `enableFlag` (default), after
+ * turning on V8's relaxed-SIMD flag (Node 20) and trying again.
+ */
+export function wasmRelaxedSimdAvailable(enableFlag = true): boolean {
   const m = loadModules();
   if (typeof m === 'string') return false;
-  if (enableFlag) enableRelaxedSimdFlag();
-  return WebAssembly.validate(decodeBase64(m.relaxed));
+  const bytes = decodeBase64(m.relaxed);
+  if (WebAssembly.validate(bytes)) return true;
+  if (!enableFlag || typeof process === 'undefined' || !process.versions?.node) return false;
+  enableRelaxedSimdFlag();
+  return WebAssembly.validate(bytes);
 }
 
 const compiled = new Map<string, WebAssembly.Module>();
-function compile(name: 'simd' | 'relaxed' | 'threads', b64: string): WebAssembly.Module {
+function compile(name: keyof WasmModules, b64: string): WebAssembly.Module {
   let mod = compiled.get(name);
   if (!mod) {
     mod = new WebAssembly.Module(decodeBase64(b64));
@@ -225,21 +235,15 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
   const mods = loadModules() as WasmModules;
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const threadMinFlops = options.threadMinFlops ?? 4e6;
-  let variant: 'simd' | 'relaxed' | 'threads';
-  if (threads > 1) {
-    variant = 'threads';
-    if (!WebAssembly.validate(decodeBase64(mods.threads))) return undefined;
-  } else {
-    const relaxedOpt = options.relaxed ?? 'auto';
-    variant = relaxedOpt !== false && wasmRelaxedSimdAvailable(relaxedOpt === true) ? 'relaxed' : 'simd';
-  }
-
-  const module = compile(variant, mods[variant]);
+  const variant = options.relaxed !== false && wasmRelaxedSimdAvailable() ? 'relaxed' : 'simd';
+  const build = threads > 1 ? (variant === 'relaxed' ? 'threadsRelaxed' : 'threads') : variant;
+  if (threads > 1 && !WebAssembly.validate(decodeBase64(mods[build]))) return undefined;
+  const module = compile(build, mods[build]);
   let memory: WebAssembly.Memory;
   let kernel: KernelFn;
   let KC: number;
   let MC: number;
-  if (variant === 'threads') {
+  if (threads > 1) {
     memory = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
     const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
     kernel = ex.gemm;
@@ -365,6 +369,11 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
       );
     }
     if (nc === 0) return;
+    if ((na + nb + nc) * 4 > MAX_OPERAND_BYTES) {
+      // Past what a 32-bit WebAssembly memory comfortably holds: the TypeScript kernel, slowly.
+      typescriptGemm[form](a, b, c, m, k, n, accumulate);
+      return;
+    }
     const l = layout(m, k, n);
     const mem = f32;
     mem.set(na === a.length ? a : a.subarray(0, na), l.a >> 2);
@@ -376,7 +385,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
 
   let disposed = false;
   return {
-    name: threads > 1 ? `wasm-simd-${threads}threads` : `wasm-${variant}`,
+    name: threads > 1 ? `wasm-${variant}-${threads}threads` : `wasm-${variant}`,
     variant,
     threads,
     nn: (a, b, c, m, k, n, accumulate = false) => run('nn', a, b, c, m, k, n, accumulate),

@@ -1,18 +1,19 @@
 // Scratchnet's float32 GEMM kernel in AssemblyScript, compiled to WebAssembly SIMD by
-// scripts/build-wasm.mjs (three builds from this one source: plain SIMD, relaxed SIMD, and shared
-// memory for threads). Not TypeScript: tsc and eslint must skip this folder.
+// scripts/build-wasm.mjs: four builds from this one source (plain SIMD; relaxed SIMD; each again on
+// an imported shared memory for threads). Not TypeScript: tsconfig.json excludes this folder.
 //
 // C(m×n) (+)= op(A)(m×k) · op(B)(k×n), row-major float32 in this module's linear memory, with BLAS
 // strides: transA = 0: A stored m×k, A[i,p] at a + 4(i·lda + p); transA = 1: A stored k×m, at
 // a + 4(p·lda + i); transB likewise for B (stored k×n, or n×k when transposed).
 //
-// Blocking (after Goto & van de Geijn): k is cut into blocks of KC. For each, op(B) is packed into
-// panels of 8 columns (KC×8 floats, zero-padded past the last column) and op(A), in row blocks of MC,
-// into strips of 4 rows (KC×4, zero-padded below the last row), so the micro-kernel reads both
-// contiguously: a B panel (8 KB) stays in L1 while it passes over the A block (128 KB, in L2). The
-// micro-kernel keeps a 4×8 tile of C in eight f32x4 registers; per step of k it loads two B vectors
-// and splats four A values: 8 multiply-adds. Bigger tiles or an unrolled k loop make V8's TurboFan
-// spill registers (measured with `node --print-wasm-code`), halving the speed.
+// Blocking (after Goto & van de Geijn): k is cut into blocks of at most KC. For each, op(B) is packed
+// into panels of 8 columns (kc×8 floats, zero-padded past the last column) and op(A), in row blocks
+// of MC, into strips of 4 rows (kc×4, zero-padded below the last row), so the micro-kernel reads both
+// contiguously: a B panel (8 KB) stays in L1 while it passes over the A block (128 KB, in L2). When n
+// is small (≤ NA) few panels would reuse a packed A, so A is read in place through its strides.
+// The micro-kernel keeps a 4×8 tile of C in eight f32x4 registers; per step of k it loads two B
+// vectors and splats four A values: 8 multiply-adds. Bigger tiles or an unrolled k loop make V8's
+// TurboFan spill registers (seen with `node --print-wasm-code`), halving the speed.
 //
 // The caller owns all memory and passes the scratch areas, so two instances on one shared memory
 // (threads) never touch the same bytes as long as their scratch areas and C blocks are disjoint.
@@ -368,11 +369,14 @@ export function gemm(
     packB(b, ldbb, transB, n, pc, kc, bp);
     const ak = a + <usize>pc * cs;
     if (n <= NA) {
-      for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
-        const nr = min(8, n - j);
-        for (let i = 0; i < m; i += 4) {
-          const ci = c + <usize>i * ldcb + ((<usize>j) << 2);
-          kernel4x8Strided(ak + <usize>i * rs, rs, cs, bq, kc, ci, ldcb, min(4, m - i), nr, acc, tmp);
+      // Rows outer: a strip of A (4 × kc) is read from memory once and stays in L1 across the (at
+      // most NA/8, small) packed B panels, so a tall A (im2col: 57600 × 25) streams through once.
+      for (let i = 0; i < m; i += 4) {
+        const mr = min(4, m - i);
+        const ai = ak + <usize>i * rs;
+        const ci = c + <usize>i * ldcb;
+        for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
+          kernel4x8Strided(ai, rs, cs, bq, kc, ci + ((<usize>j) << 2), ldcb, mr, min(8, n - j), acc, tmp);
         }
       }
       continue;

@@ -4,7 +4,7 @@
  * thins it (every other point, the first kept, once it passes `MAX_GRADIENT_POINTS`), so a snapshot
  * and a replay of the events agree.
  */
-import type { GradientsEvent, Snapshot } from '../src/shared/protocol';
+import type { GradientsEvent, Snapshot } from './protocol';
 
 /** One parameter's history. */
 export type GradientSeries = Snapshot['gradients'][number];
