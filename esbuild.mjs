@@ -32,6 +32,7 @@ const builds = [
     entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(f))),
     outdir: 'dist',
     external: ['vscode'],
+    mainFields: ['module', 'main'], // jsonc-parser's UMD main has require()s esbuild cannot follow
   },
 ];
 if (existsSync('webview/main.ts')) {

@@ -17,24 +17,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'src/engine/kernels/assembly');
 const outFile = join(root, 'src/engine/kernels/generated/wasmModules.ts');
 
+/** Flags of the builds that import a shared memory (env.memory), for threads. */
+const shared = ['--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '1'];
+const sharedMax = ['--maximumMemory', '65536'];
+
 /**
  * The builds made from the one source. `simd` is the baseline every SIMD-capable engine runs;
  * `relaxed` uses f32x4.relaxed_madd (Node 20 needs --experimental-wasm-relaxed-simd);
- * `threads` imports a shared memory (env.memory) so several workers can run on the same operands.
+ * `threads` and `threadsRelaxed` import a shared memory so several threads work on the same operands.
  */
 const variants = {
   simd: [],
   relaxed: ['--enable', 'relaxed-simd'],
-  threads: [
-    '--enable',
-    'threads',
-    '--importMemory',
-    '--sharedMemory',
-    '--initialMemory',
-    '1',
-    '--maximumMemory',
-    '65536',
-  ],
+  threads: [...shared, ...sharedMax],
+  threadsRelaxed: [...shared, ...sharedMax, '--enable', 'relaxed-simd'],
 };
 
 const common = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];

@@ -47,11 +47,12 @@ async function specFromDocument(doc: vscode.TextDocument): Promise<NetworkSpec |
   if (problems.length) {
     const first = problems[0];
     const line = doc.positionAt(first.start).line + 1;
-    const choice = await vscode.window.showErrorMessage(
-      `Scratchnet: ${vscode.workspace.asRelativePath(doc.uri)} has ${problems.length} problem${problems.length > 1 ? 's' : ''}; line ${line}: ${first.message}`,
-      'Show Problems',
-    );
-    if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    void vscode.window
+      .showErrorMessage(
+        `Scratchnet: ${vscode.workspace.asRelativePath(doc.uri)} has ${problems.length} problem${problems.length > 1 ? 's' : ''}; line ${line}: ${first.message}`,
+        'Show Problems',
+      )
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.actions.view.problems'));
     return undefined;
   }
   const spec = validateSpec(JSON.parse(text)) as NetworkSpec;

@@ -9,6 +9,7 @@ import { replaySaved, serializeSession } from './runs';
 import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
 import type { RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
+import { LayerDetailView } from './views/layerDetailView';
 import { LayersProvider, type LayerNode } from './views/layersView';
 
 export class Controller implements vscode.Disposable {
@@ -16,19 +17,29 @@ export class Controller implements vscode.Disposable {
   readonly layers = new LayersProvider();
   readonly panel: TrainingPanel;
   readonly tree: vscode.TreeView<LayerNode>;
+  readonly detail: LayerDetailView;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.panel = new TrainingPanel(context.extensionUri, {
-      onCommand: (name) => this.uiCommand(name),
-      onSelectLayer: (id) => this.revealLayer(id),
-      onFeatureMaps: (index) => this.session?.featureMaps(index),
+    const host = {
+      onCommand: (name: WebviewCommandName) => this.uiCommand(name),
+      onSelectLayer: (id: string | null) => this.revealLayer(id),
+      onFeatureMaps: (index: number) => this.session?.featureMaps(index),
+    };
+    this.panel = new TrainingPanel(context.extensionUri, host);
+    this.detail = new LayerDetailView(context.extensionUri, host, (id) => {
+      if (this.session) this.panel.show(this.session, false);
+      this.panel.selectLayer(id);
     });
+    this.disposables.push(this.detail, vscode.window.registerWebviewViewProvider(LayerDetailView.viewType, this.detail));
     this.tree = vscode.window.createTreeView('scratchnet.layers', { treeDataProvider: this.layers, showCollapseAll: true });
     this.tree.onDidChangeSelection(
       (e) => {
         const n = e.selection[0];
-        if (n) this.panel.selectLayer(n.layer.id);
+        if (n) {
+          this.panel.selectLayer(n.layer.id);
+          this.detail.selectLayer(n.layer.id);
+        }
       },
       undefined,
       this.disposables,
@@ -58,13 +69,18 @@ export class Controller implements vscode.Disposable {
     this.session = session;
     this.layers.setLayers([]);
     session.onEvent((e) => this.onEvent(session, e));
+    this.detail.attach(session);
     return session;
   }
 
   private revealLayer(id: string | null): void {
+    this.detail.selectLayer(id);
     if (!id) return;
     const node = this.layers.layerNode(id);
-    if (node) void this.tree.reveal(node, { select: true, focus: false, expand: true });
+    if (node) {
+      // reveal rejects when the tree is refreshing or hidden; the selection then simply is not shown.
+      this.tree.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);
+    }
   }
 
   /** Starts a run of `spec`, stopping any run in progress. */

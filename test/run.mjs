@@ -24,17 +24,9 @@ import { fileURLToPath } from 'node:url';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PARTS = ['unit', 'integration', 'e2e'];
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => !PARTS.includes(a));
-if (unknown.length) {
-  console.error(`usage: node test/run.mjs [${PARTS.join('|')} ...]  (unknown: ${unknown.join(' ')})`);
-  process.exit(2);
-}
-const wanted = new Set(args.length ? args : PARTS);
-
 /** Counts per part, in the order they ran. */
 const results = [];
-const started = Date.now();
+let started = Date.now();
 
 function banner(text) {
   console.log(`\n━━━ ${text} ━━━`);
@@ -84,7 +76,6 @@ async function step(name, cmd, cmdArgs) {
 
 /** Mocha's closing counts from its spec reporter output. */
 function mochaCounts(output) {
-  // eslint-disable-next-line no-control-regex
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   const count = (word) => {
     const all = [...plain.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))];
@@ -113,7 +104,7 @@ async function unitTests() {
 }
 
 /** A temp workspace with the samples (and the schema their $schema points to). */
-function makeWorkspace(label) {
+export function makeWorkspace(label) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `scratchnet-${label}-`));
   const folder = path.join(root, 'samples');
   fs.cpSync(path.join(REPO, 'samples'), folder, { recursive: true });
@@ -196,7 +187,13 @@ async function integrationTests() {
   }
   console.log(`  window log: ${path.relative(REPO, result.logFile)}`);
   console.log(`integration: ${result.passed} passed, ${result.failed} failed in ${seconds(Date.now() - t)}`);
-  results.push({ name: 'integration', passed: result.passed, failed: result.failed, pending: result.pending, ms: Date.now() - t });
+  results.push({
+    name: 'integration',
+    passed: result.passed,
+    failed: result.failed,
+    pending: result.pending,
+    ms: Date.now() - t,
+  });
 }
 
 async function e2eTests() {
@@ -220,6 +217,14 @@ async function part(name, fn) {
 }
 
 async function main() {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => !PARTS.includes(a));
+  if (unknown.length) {
+    console.error(`usage: node test/run.mjs [${PARTS.join('|')} ...]  (unknown: ${unknown.join(' ')})`);
+    process.exit(2);
+  }
+  const wanted = new Set(args.length ? args : PARTS);
+  started = Date.now();
   const built = await step('build (node esbuild.mjs)', 'node', ['esbuild.mjs']);
   if (built) {
     if (wanted.has('unit')) {
@@ -239,7 +244,9 @@ async function main() {
     passed += r.passed;
     failed += r.failed;
     const pending = r.pending ? `, ${r.pending} pending` : '';
-    console.log(`  ${r.failed ? '✘' : '✔'} ${r.name.padEnd(28)} ${r.passed} passed, ${r.failed} failed${pending}  (${seconds(r.ms)})`);
+    console.log(
+      `  ${r.failed ? '✘' : '✔'} ${r.name.padEnd(28)} ${r.passed} passed, ${r.failed} failed${pending}  (${seconds(r.ms)})`,
+    );
   }
   console.log(`  total time ${seconds(Date.now() - started)}`);
   console.log(`${passed} passed, ${failed} failed`);

@@ -1,28 +1,52 @@
 /**
- * The main webview panel, "Scratchnet: NAME". It shows one run: on `ready` it hydrates the webview
- * with the run's snapshot, then forwards every worker event unchanged. It validates every message the
- * webview sends. Closing and reopening it loses nothing: the session keeps the state.
+ * The main webview panel, "Scratchnet: NAME". It shows one run through a WebviewBridge: on `ready`
+ * it hydrates the webview with the run's snapshot, then forwards every worker event. Closing and
+ * reopening it loses nothing: the session keeps the state.
  */
 import * as vscode from 'vscode';
-import { isWebviewToHost, type HostToWebview, type WebviewCommandName, type WorkerEvent } from '../shared/protocol';
 import type { TrainingSession } from '../session/trainingSession';
-import { makeNonce, panelHtml } from './html';
+import type { WebviewCommandName, WebviewToHost } from '../shared/protocol';
+import { WebviewBridge } from './webviewBridge';
 
-/** What the panel asks of the rest of the extension. */
+/** What the webviews ask of the rest of the extension. */
 export interface PanelHost {
   onCommand(name: WebviewCommandName): void;
   onSelectLayer(id: string | null): void;
   onFeatureMaps(index: number): void;
 }
 
+/** Routes a webview's messages to the host (shared by the panel and the detail view). */
+export function routeMessage(host: PanelHost, m: WebviewToHost, reveal: (id: string) => void): void {
+  switch (m.type) {
+    case 'ready':
+      break;
+    case 'select/layer':
+      host.onSelectLayer(m.id);
+      break;
+    case 'command':
+      host.onCommand(m.name);
+      break;
+    case 'probe/featureMaps':
+      host.onFeatureMaps(m.index);
+      break;
+    case 'reveal/layer':
+      reveal(m.id);
+      break;
+  }
+}
+
+function titleOf(session: TrainingSession): string {
+  return `Scratchnet: ${session.store.started?.name ?? session.store.experiment?.name ?? (session.kind === 'experiment' ? 'experiment' : 'training')}`;
+}
+
 export class TrainingPanel {
   static readonly viewType = 'scratchnet.training';
   private panel: vscode.WebviewPanel | undefined;
+  private bridge: WebviewBridge | undefined;
   private session: TrainingSession | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private ready = false;
-  private selected: string | null = null;
-  private readonly disposables: vscode.Disposable[] = [];
+  private offTitle: (() => void) | undefined;
+  /** The layer selected in the graph or the Layers view. */
+  selected: string | null = null;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -37,95 +61,45 @@ export class TrainingPanel {
   /** Shows `session` in the panel, opening it if needed. */
   show(session: TrainingSession, preserveFocus = true): void {
     if (this.session !== session) {
-      this.unsubscribe?.();
+      this.offTitle?.();
       this.session = session;
-      this.unsubscribe = session.onEvent((e) => this.forward(e));
-    }
-    const title = `Scratchnet: ${session.store.started?.name ?? (session.kind === 'experiment' ? 'experiment' : 'training')}`;
-    if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(
-        TrainingPanel.viewType,
-        title,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-        {
-          enableScripts: true,
-          localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-        },
-      );
-      this.panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'scratchnet.svg');
-      this.ready = false;
-      const webview = this.panel.webview;
-      webview.html = panelHtml({
-        cspSource: webview.cspSource,
-        nonce: makeNonce(),
-        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
-        title,
+      this.offTitle = session.onEvent((e) => {
+        if ((e.type === 'run/started' || e.type === 'experiment/result') && this.panel) this.panel.title = titleOf(session);
       });
-      webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
-      this.panel.onDidDispose(() => this.disposed(), undefined, this.disposables);
+    }
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(
+        TrainingPanel.viewType,
+        titleOf(session),
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+        { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] },
+      );
+      panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'scratchnet.svg');
+      this.panel = panel;
+      this.bridge = new WebviewBridge(panel.webview, this.extensionUri, titleOf(session), 'panel', () => this.selected, (m) => {
+        if (m.type === 'select/layer') this.selected = m.id;
+        routeMessage(this.host, m, (id) => this.selectLayer(id));
+      });
+      panel.onDidDispose(() => {
+        this.bridge?.dispose();
+        this.bridge = undefined;
+        this.panel = undefined;
+      });
     } else {
-      this.panel.title = title;
+      this.panel.title = titleOf(session);
       this.panel.reveal(undefined, preserveFocus);
-      this.hydrate();
     }
+    this.bridge?.attach(session);
   }
 
-  private receive(m: unknown): void {
-    if (!isWebviewToHost(m)) {
-      console.warn('[scratchnet] dropped a malformed message from the webview', m);
-      return;
-    }
-    switch (m.type) {
-      case 'ready':
-        this.ready = true;
-        this.hydrate();
-        break;
-      case 'select/layer':
-        this.selected = m.id;
-        this.host.onSelectLayer(m.id);
-        break;
-      case 'command':
-        this.host.onCommand(m.name);
-        break;
-      case 'probe/featureMaps':
-        this.host.onFeatureMaps(m.index);
-        break;
-      case 'reveal/layer':
-        this.selectLayer(m.id);
-        break;
-    }
-  }
-
-  private hydrate(): void {
-    if (this.panel && this.ready && this.session) this.post(this.session.store.snapshot(this.selected));
-  }
-
-  private forward(e: WorkerEvent): void {
-    if (e.type === 'run/weights') return;
-    if (e.type === 'run/started' && this.panel) this.panel.title = `Scratchnet: ${e.name}`;
-    if (e.type === 'experiment/result' && this.panel) this.panel.title = `Scratchnet: ${e.name}`;
-    this.post(e);
-  }
-
-  private post(m: HostToWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
-  }
-
-  /** Highlights a layer in the graph (selection made in the Layers view). */
+  /** Highlights a layer in the graph (selection made in the Layers view or the detail view). */
   selectLayer(id: string | null): void {
     this.selected = id;
-    this.post({ type: 'select/layer', id });
-  }
-
-  private disposed(): void {
-    this.panel = undefined;
-    this.ready = false;
-    while (this.disposables.length) this.disposables.pop()?.dispose();
+    this.bridge?.post({ type: 'select/layer', id });
   }
 
   dispose(): void {
-    this.unsubscribe?.();
+    this.offTitle?.();
     this.panel?.dispose();
   }
 }

@@ -21,7 +21,7 @@ function num(v: number): string {
 }
 
 export class LayersProvider implements vscode.TreeDataProvider<LayerNode> {
-  private readonly changed = new vscode.EventEmitter<LayerNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<LayerNode | LayerNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private layers: LayerInfo[] = [];
   private nodes = new Map<string, LayerNode>();
@@ -39,10 +39,18 @@ export class LayersProvider implements vscode.TreeDataProvider<LayerNode> {
     this.changed.fire(undefined);
   }
 
-  /** Updates the live statistics of the parameters. */
+  /**
+   * Updates the live statistics of the parameters, refreshing only their rows (a whole-tree refresh on
+   * every probe would race with `reveal`).
+   */
   setStats(stats: ParamStats[]): void {
-    for (const s of stats) this.stats.set(s.name, s);
-    this.changed.fire(undefined);
+    const changed: LayerNode[] = [];
+    for (const s of stats) {
+      this.stats.set(s.name, s);
+      const n = this.nodes.get(s.name);
+      if (n) changed.push(n);
+    }
+    if (changed.length) this.changed.fire(changed);
   }
 
   /** The node of a layer id, for `reveal`. */

@@ -16,11 +16,12 @@ suite('activation', () => {
   test('every contributed command is registered', async () => {
     await api();
     const all = new Set(await vscode.commands.getCommands(true));
-    const missing = COMMAND_IDS.filter((id) => !all.has(id));
-    assert.deepEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
-    // package.json and the registrations agree.
-    const contributed: { command: string }[] = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands;
-    assert.deepEqual(contributed.map((c) => c.command).sort(), [...COMMAND_IDS].sort());
+    const contributed: { command: string }[] =
+      vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands;
+    const ids = contributed.map((c) => c.command);
+    for (const id of COMMAND_IDS) assert.ok(ids.includes(id), `package.json contributes ${id}`);
+    const missing = ids.filter((id) => !all.has(id));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
   test('the Layers view is contributed and empty before a run', async () => {

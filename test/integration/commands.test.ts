@@ -39,7 +39,10 @@ suite('commands', () => {
     assert.ok(st.losses.every(Number.isFinite), 'finite losses');
     const first = mean(st.losses.slice(0, 5));
     const last = mean(st.losses.slice(-5));
-    assert.ok(last < first, `mean loss of the last 5 iterations (${last}) is below the first 5 (${first}); losses ${st.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    assert.ok(
+      last < first,
+      `mean loss of the last 5 iterations (${last}) is below the first 5 (${first}); losses ${st.losses.map((l) => l.toFixed(4)).join(' ')}`,
+    );
     assert.ok(st.epochs.length >= 1, 'an epoch result');
     const e = st.epochs[st.epochs.length - 1];
     assert.equal(e.epoch, 1);
@@ -55,7 +58,12 @@ suite('commands', () => {
     this.timeout(60_000);
     const c = await controller();
     if (!c.session) await waitForState(await trainPreset(SHORT_RUN), 'done');
-    await waitFor('the panel tab', () => panelTab()?.label === 'Scratchnet: two-layer', 20_000, () => `tab ${panelTab()?.label}`);
+    await waitFor(
+      'the panel tab',
+      () => panelTab()?.label === 'Scratchnet: two-layer',
+      20_000,
+      () => `tab ${panelTab()?.label}`,
+    );
     assert.equal(c.panel.visible, true);
   });
 
@@ -67,14 +75,24 @@ suite('commands', () => {
     await waitFor('the panel to close', () => !c.panel.visible && !panelTab(), 10_000);
     await vscode.commands.executeCommand('scratchnet.showPanel');
     assert.equal(c.panel.visible, true, 'panel open after showPanel');
-    await waitFor('the panel tab', () => panelTab()?.label === 'Scratchnet: two-layer', 20_000, () => `tab ${panelTab()?.label}`);
+    await waitFor(
+      'the panel tab',
+      () => panelTab()?.label === 'Scratchnet: two-layer',
+      20_000,
+      () => `tab ${panelTab()?.label}`,
+    );
   });
 
   test('pause → paused, resume → running, stop → stopped', async function () {
     this.timeout(120_000);
     const session = await trainPreset(LONG_RUN);
     await waitForState(session, 'running');
-    await waitFor('some iterations', () => session.store.iteration > 0, 30_000, () => describeSession(session));
+    await waitFor(
+      'some iterations',
+      () => session.store.iteration > 0,
+      30_000,
+      () => describeSession(session),
+    );
 
     await vscode.commands.executeCommand('scratchnet.pauseTraining');
     await waitForState(session, 'paused', 10_000);
@@ -84,7 +102,12 @@ suite('commands', () => {
 
     await vscode.commands.executeCommand('scratchnet.resumeTraining');
     await waitForState(session, 'running', 10_000);
-    await waitFor('iterations after resume', () => session.store.iteration > at, 30_000, () => describeSession(session));
+    await waitFor(
+      'iterations after resume',
+      () => session.store.iteration > at,
+      30_000,
+      () => describeSession(session),
+    );
 
     await vscode.commands.executeCommand('scratchnet.stopTraining');
     assert.equal(session.store.state, 'stopped', 'stopTraining resolves after the worker stopped');
@@ -127,7 +150,9 @@ suite('commands', () => {
   test('newNetworkFile shows a quick pick that can be cancelled', async function () {
     this.timeout(30_000);
     let settled = false;
-    const run = Promise.resolve(vscode.commands.executeCommand('scratchnet.newNetworkFile')).finally(() => (settled = true));
+    const run = Promise.resolve(vscode.commands.executeCommand('scratchnet.newNetworkFile')).finally(
+      () => (settled = true),
+    );
     // The picker opens a moment later: close it until the command returns.
     await waitFor(
       'newNetworkFile to return after the quick pick closed',
@@ -144,7 +169,9 @@ suite('commands', () => {
     this.timeout(30_000);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     let settled = false;
-    const run = Promise.resolve(vscode.commands.executeCommand('scratchnet.newNetworkFile')).finally(() => (settled = true));
+    const run = Promise.resolve(vscode.commands.executeCommand('scratchnet.newNetworkFile')).finally(
+      () => (settled = true),
+    );
     // Accepts the first item (the presets in their listed order: two-layer first).
     await waitFor(
       'newNetworkFile to return after accepting the first preset',

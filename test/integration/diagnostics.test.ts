@@ -41,7 +41,11 @@ const GOOD = `{
 let dir: string;
 
 function describeDiagnostics(uri: vscode.Uri): string {
-  return JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => ({ line: d.range.start.line, message: d.message, source: d.source })));
+  return JSON.stringify(
+    vscode.languages
+      .getDiagnostics(uri)
+      .map((d) => ({ line: d.range.start.line, message: d.message, source: d.source })),
+  );
 }
 
 async function openNetworkFile(name: string, text: string): Promise<vscode.TextDocument> {
@@ -72,7 +76,8 @@ suite('network file diagnostics', () => {
     assert.equal(kernelLine, 7);
     const found = await waitFor(
       'an error diagnostic on the kernel line',
-      () => ours(doc.uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line === kernelLine),
+      () =>
+        ours(doc.uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line === kernelLine),
       15_000,
       () => describeDiagnostics(doc.uri),
     );
@@ -83,13 +88,23 @@ suite('network file diagnostics', () => {
 
   test('fixing the file clears the error as you type', async () => {
     const doc = await openNetworkFile('fix-me.scratchnet.json', BAD_KERNEL);
-    await waitFor('the kernel error', () => ours(doc.uri).length > 0, 15_000, () => describeDiagnostics(doc.uri));
+    await waitFor(
+      'the kernel error',
+      () => ours(doc.uri).length > 0,
+      15_000,
+      () => describeDiagnostics(doc.uri),
+    );
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document, doc);
     const line = doc.lineAt(7);
     const ok = await editor.edit((e) => e.replace(line.range, '      "kernel": 3,'));
     assert.ok(ok, 'edit applied');
-    await waitFor('no scratchnet diagnostics', () => ours(doc.uri).length === 0, 15_000, () => describeDiagnostics(doc.uri));
+    await waitFor(
+      'no scratchnet diagnostics',
+      () => ours(doc.uri).length === 0,
+      15_000,
+      () => describeDiagnostics(doc.uri),
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
@@ -119,9 +134,9 @@ suite('network file diagnostics', () => {
     fs.writeFileSync(file, BAD_KERNEL);
     // The command waits for the error notification ("Show Problems") to be answered: dismiss it.
     let settled = false;
-    const run = Promise.resolve(vscode.commands.executeCommand('scratchnet.trainNetwork', { file: vscode.Uri.file(file) })).finally(
-      () => (settled = true),
-    );
+    const run = Promise.resolve(
+      vscode.commands.executeCommand('scratchnet.trainNetwork', { file: vscode.Uri.file(file) }),
+    ).finally(() => (settled = true));
     await waitFor(
       'trainNetwork to return once its error notification is dismissed',
       async () => {

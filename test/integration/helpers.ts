@@ -32,8 +32,13 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function api(): Promise<ScratchnetApi> {
   const ext = vscode.extensions.getExtension<ScratchnetApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not installed`);
-  const exports = ext.isActive ? ext.exports : await ext.activate();
-  assert.ok(exports?.controller, 'activate() did not return { controller }');
+  // activate() resolves to the exports, or rejects with the activation error (also when the
+  // extension already failed to activate at start-up).
+  const exports = await ext.activate();
+  assert.ok(
+    exports?.controller,
+    `activate() did not return { controller }: ${JSON.stringify(Object.keys(exports ?? {}))}`,
+  );
   return exports;
 }
 
@@ -45,7 +50,12 @@ export async function controller(): Promise<Controller> {
  * Polls `check` until it returns a truthy value (which is returned) or `timeoutMs` passes; then
  * fails with `what` and the last value of `describe()`, so a timeout says what was seen.
  */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, describe?: () => string): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 30_000,
+  describe?: () => string,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -68,14 +78,27 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
 export function describeSession(s: TrainingSession | undefined): string {
   if (!s) return 'no session';
   const st = s.store;
-  return JSON.stringify({ state: st.state, iteration: st.iteration, losses: st.losses.length, error: st.error, done: !!st.done });
+  return JSON.stringify({
+    state: st.state,
+    iteration: st.iteration,
+    losses: st.losses.length,
+    error: st.error,
+    done: !!st.done,
+  });
 }
 
 /** Waits until the session's state is one of `states`. */
-export async function waitForState(session: TrainingSession, states: RunState | RunState[], timeoutMs = 60_000): Promise<RunState> {
+export async function waitForState(
+  session: TrainingSession,
+  states: RunState | RunState[],
+  timeoutMs = 60_000,
+): Promise<RunState> {
   const want = Array.isArray(states) ? states : [states];
-  return waitFor(`state ${want.join('|')}`, () => (want.includes(session.store.state) ? session.store.state : undefined), timeoutMs, () =>
-    describeSession(session),
+  return waitFor(
+    `state ${want.join('|')}`,
+    () => (want.includes(session.store.state) ? session.store.state : undefined),
+    timeoutMs,
+    () => describeSession(session),
   );
 }
 

@@ -3,7 +3,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LONG_RUN, SHORT_RUN, controller, describeSession, stopAll, trainPreset, waitFor, waitForState, workerOf } from './helpers';
+import {
+  LONG_RUN,
+  SHORT_RUN,
+  controller,
+  describeSession,
+  stopAll,
+  trainPreset,
+  waitFor,
+  waitForState,
+  workerOf,
+} from './helpers';
 
 suite('run lifecycle', () => {
   teardown(stopAll);
@@ -41,7 +51,12 @@ suite('run lifecycle', () => {
     const c = await controller();
     const session = await trainPreset(LONG_RUN);
     await waitForState(session, 'running');
-    await waitFor('some iterations', () => session.store.iteration > 0, 30_000, () => describeSession(session));
+    await waitFor(
+      'some iterations',
+      () => session.store.iteration > 0,
+      30_000,
+      () => describeSession(session),
+    );
     const worker = workerOf(session);
     assert.ok(worker, 'the session has a worker');
     assert.equal(worker.threadId, session.threadId);
@@ -79,7 +94,10 @@ suite('run lifecycle', () => {
     if (!file || !fs.existsSync(file)) return this.skip();
     const c = await controller();
     const before = c.session;
-    const ok = await vscode.commands.executeCommand('scratchnet.trainNetwork', { file: vscode.Uri.file(file), options: SHORT_RUN });
+    const ok = await vscode.commands.executeCommand('scratchnet.trainNetwork', {
+      file: vscode.Uri.file(file),
+      options: SHORT_RUN,
+    });
     assert.equal(ok, true);
     const session = c.session!;
     assert.notEqual(session, before);

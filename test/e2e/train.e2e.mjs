@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// End-to-end: Scratchnet in a real VS Code (code-server) driven by Chromium like a person.
+// For a dark and a light theme: open the workbench on a folder with the samples, F1 → "Scratchnet:
+// Train Network" → pick two-layer; the panel "Scratchnet: two-layer" shows the graph and a loss
+// curve that goes down; the Layers view (activity bar icon) lists the layers; a click on a layer
+// in the graph shows its parameters and selects it in the Layers view; the run ends with an
+// accuracy. Screenshots go to test-results/screenshots/: panel-THEME.png (mid-training),
+// layers-THEME.png (Layers view open), done-THEME.png and charts-done-THEME.png (the run ended).
+//
+//   node test/e2e/train.e2e.mjs            both themes
+//   node test/e2e/train.e2e.mjs dark       one theme
+//
+// Ends with "N passed, N failed"; exit code 1 on any failure. test/run.mjs imports runE2E().
+// The run is kept short with user settings: 2 epochs of full MNIST (1,200 iterations).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { RESULTS_DIR, startCodeServer } from '../harness/codeServer.mjs';
+import {
+  findFrameWith,
+  launchBrowser,
+  newPage,
+  openWorkbench,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+} from '../harness/e2e.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const THEMES = {
+  dark: 'Default Dark Modern',
+  light: 'Default Light Modern',
+};
+
+/** User settings of the e2e server: a short run, and the theme under test. */
+function settingsFor(theme) {
+  return {
+    'workbench.colorTheme': THEMES[theme],
+    'scratchnet.epochs': 2,
+    'scratchnet.seed': 1,
+    // Open the panel in the editor area next to nothing: no file is open at start.
+    'workbench.editor.enablePreview': false,
+  };
+}
+
+const LAYERS = ['affine1', 'relu1', 'affine2'];
+
+/** A temp folder with the samples and the schema their "$schema" points to. */
+function makeWorkspace() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-'));
+  const folder = path.join(root, 'samples');
+  fs.cpSync(path.join(REPO, 'samples'), folder, { recursive: true });
+  fs.cpSync(path.join(REPO, 'schemas'), path.join(root, 'schemas'), { recursive: true });
+  return { root, folder };
+}
+
+/** Parses the loss summary: "Loss 0.268 at iteration 600 of 1,200; first 2.303 at iteration 1, …". */
+export function parseLossSummary(text) {
+  const m = /Loss ([\d.]+) at iteration ([\d,]+)(?: of ([\d,]+))?(?:; first ([\d.]+) at iteration ([\d,]+))?/.exec(
+    text ?? '',
+  );
+  if (!m) return undefined;
+  const int = (s) => (s === undefined ? undefined : Number(s.replace(/,/g, '')));
+  return {
+    latest: Number(m[1]),
+    iteration: int(m[2]),
+    total: int(m[3]),
+    first: m[4] === undefined ? undefined : Number(m[4]),
+    firstIteration: int(m[5]),
+  };
+}
+
+/** Polls `fn` until it returns a truthy value; fails with `what` and the last value seen. */
+async function until(what, fn, timeoutMs = 30_000, interval = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err.message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Rows of the side bar's Layers tree: [{ label, description, selected }]. */
+async function layersTreeRows(page) {
+  return page
+    .locator('.part.sidebar .pane')
+    .filter({ has: page.locator('.pane-header', { hasText: /layers/i }) })
+    .locator('.monaco-list-row')
+    .evaluateAll((rows) =>
+      rows.map((r) => ({
+        label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+        description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+        selected: r.getAttribute('aria-selected') === 'true',
+      })),
+    );
+}
+
+/**
+ * Runs the scenario for one theme; `t(name, fn)` records each step. Later steps need the earlier
+ * ones (a step that cannot run because of an earlier failure fails too, with its reason).
+ */
+async function scenario(theme, browser, t, log, setPage) {
+  const ws = makeWorkspace();
+  const server = await startCodeServer({
+    extensionPath: REPO,
+    workspace: ws.folder,
+    settings: settingsFor(theme),
+    name: `e2e-${theme}`,
+  });
+  const page = await newPage(browser);
+  setPage(page);
+  const consoleErrors = [];
+  page.on('pageerror', (err) => consoleErrors.push(err.message));
+  let frame;
+  const state = {};
+  try {
+    await t(`${theme}: the workbench opens on the samples folder`, async () => {
+      await openWorkbench(page, server.url, ws.folder);
+      await page
+        .locator('.explorer-folders-view .monaco-list-row', { hasText: 'mlp.scratchnet.json' })
+        .waitFor({ timeout: 20_000 });
+    });
+
+    await t(
+      `${theme}: F1 → Scratchnet: Train Network → two-layer opens the panel "Scratchnet: two-layer"`,
+      async () => {
+        await runCommand(page, 'Scratchnet: Train Network');
+        await pickQuickItem(page, 'two-layer');
+        await page.locator('.tabs-container .tab[aria-label="Scratchnet: two-layer"]').waitFor({ timeout: 30_000 });
+        frame = await findFrameWith(page, '#graph', 30_000);
+      },
+    );
+
+    await t(`${theme}: the graph shows affine1, relu1, affine2`, async () => {
+      assert(frame, 'no panel frame');
+      const ids = await until(
+        'the layer nodes',
+        async () => {
+          const v = await frame
+            .locator('#graph [data-layer-id]')
+            .evaluateAll((els) => els.map((e) => e.getAttribute('data-layer-id')));
+          return v.length ? v : undefined;
+        },
+        30_000,
+      );
+      assert(
+        JSON.stringify(ids) === JSON.stringify(LAYERS),
+        `graph nodes ${JSON.stringify(ids)}, expected ${JSON.stringify(LAYERS)}`,
+      );
+      const title = await frame.locator('#run-name').textContent();
+      assert(title.trim() === 'two-layer', `run name "${title}"`);
+    });
+
+    await t(`${theme}: the loss curve goes down (latest loss below the first)`, async () => {
+      assert(frame, 'no panel frame');
+      const s = await until(
+        'a loss summary past iteration 150',
+        async () => {
+          const p = parseLossSummary(await frame.locator('#loss-summary').textContent());
+          return p && p.first !== undefined && p.iteration >= 150 ? p : undefined;
+        },
+        90_000,
+      );
+      state.loss = s;
+      log(
+        `    loss ${s.first} at iteration ${s.firstIteration} → ${s.latest} at iteration ${s.iteration} of ${s.total}`,
+      );
+      assert(s.total === 1200, `2 epochs of 600 iterations expected, the summary says ${s.total}`);
+      assert(s.latest < s.first, `latest loss ${s.latest} is not below the first ${s.first}`);
+      assert(s.latest < 0.8 * s.first, `latest loss ${s.latest} fell less than 20% from ${s.first}`);
+      // The chart has drawn something: the canvas is not blank.
+      const painted = await frame.locator('#loss-chart').evaluate((c) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      });
+      assert(painted > 1000, `the loss chart looks blank (${painted} painted pixels)`);
+      const badge = (await frame.locator('#state-badge').textContent()).trim();
+      log(`    state badge "${badge}"; screenshot mid-training`);
+      state.panelShot = await screenshot(page, `panel-${theme}`);
+    });
+
+    await t(`${theme}: the Layers view (activity bar icon) lists affine1, relu1, affine2`, async () => {
+      await page.locator('.part.activitybar .action-item a[aria-label="Scratchnet"]').click();
+      const rows = await until(
+        'three rows in the Layers view',
+        async () => {
+          const r = await layersTreeRows(page);
+          return r.length >= 3 ? r : undefined;
+        },
+        20_000,
+      );
+      const labels = rows.map((r) => r.label);
+      assert(
+        JSON.stringify(labels.slice(0, 3)) === JSON.stringify(LAYERS),
+        `Layers view rows ${JSON.stringify(labels)}`,
+      );
+      assert(
+        /affine/.test(rows[0].description) && /39,250 params/.test(rows[0].description),
+        `affine1 description "${rows[0].description}"`,
+      );
+      state.layersShot = await screenshot(page, `layers-${theme}`);
+    });
+
+    await t(`${theme}: a click on affine1 in the graph shows W and b and selects it in the Layers view`, async () => {
+      assert(frame, 'no panel frame');
+      await frame.locator('#graph [data-layer-id="affine1"]').click();
+      const params = await until(
+        'the parameter table',
+        async () => {
+          const names = await frame
+            .locator('#param-table tbody tr')
+            .evaluateAll((rows) => rows.map((r) => r.querySelector('th, td')?.textContent?.trim()));
+          return names.length ? names : undefined;
+        },
+        10_000,
+      );
+      assert(
+        params.join(',').includes('W') && params.join(',').includes('b'),
+        `parameter rows ${JSON.stringify(params)}`,
+      );
+      await until(
+        'affine1 selected in the Layers view',
+        async () => (await layersTreeRows(page)).find((r) => r.label === 'affine1')?.selected,
+        10_000,
+      );
+    });
+
+    await t(`${theme}: the run finishes with a test accuracy`, async () => {
+      assert(frame, 'no panel frame');
+      await until(
+        'the Done badge',
+        async () => /done/i.test(await frame.locator('#state-badge').textContent()),
+        180_000,
+        500,
+      );
+      const acc = (await frame.locator('#accuracy-summary').textContent()).trim();
+      const m = /Test accuracy ([\d.]+)%/.exec(acc);
+      assert(m, `accuracy summary "${acc}"`);
+      log(`    ${acc}`);
+      assert(Number(m[1]) > 80, `test accuracy ${m[1]}% after 2 epochs`);
+      const s = parseLossSummary(await frame.locator('#loss-summary').textContent());
+      assert(s && s.iteration === 1200, `last iteration ${s?.iteration}`);
+      await screenshot(page, `done-${theme}`);
+      // The charts alone, at full resolution, to look at the lines.
+      await frame
+        .locator('#charts')
+        .screenshot({ path: path.join(RESULTS_DIR, 'screenshots', `charts-done-${theme}.png`) });
+    });
+    await t(`${theme}: no uncaught errors in the workbench or the webview`, async () => {
+      assert(
+        consoleErrors.length === 0,
+        `${consoleErrors.length} uncaught: ${[...new Set(consoleErrors)].slice(0, 5).join(' | ')}`,
+      );
+    });
+  } finally {
+    await page
+      .context()
+      .close()
+      .catch(() => {});
+    await server.stop();
+    fs.rmSync(ws.root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs the e2e scenario for each theme; prints each step. Resolves { passed, failed, steps }.
+ * @param {{ themes?: string[], log?: (line: string) => void }} [options]
+ */
+export async function runE2E({ themes = Object.keys(THEMES), log = (l) => console.log(l) } = {}) {
+  const steps = [];
+  let currentPage;
+  const t = async (name, fn) => {
+    const started = Date.now();
+    try {
+      await fn();
+      steps.push({ name, ok: true });
+      log(`  ✔ ${name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      steps.push({ name, ok: false, error: err.message });
+      log(`  ✘ ${name} (${Date.now() - started} ms)\n${String(err.message).replace(/^/gm, '       ')}`);
+      if (currentPage) {
+        const file = await screenshot(currentPage, `failure-${name.slice(0, 60)}`).catch(() => undefined);
+        if (file) log(`       screenshot ${path.relative(process.cwd(), file)}`);
+      }
+    }
+  };
+  const browser = await launchBrowser();
+  try {
+    for (const theme of themes) {
+      if (!THEMES[theme]) throw new Error(`unknown theme ${theme}; known: ${Object.keys(THEMES).join(', ')}`);
+      try {
+        await scenario(theme, browser, t, log, (p) => (currentPage = p));
+      } catch (err) {
+        // The scenario itself broke (server start, browser): one failure with the reason.
+        steps.push({ name: `${theme}: scenario`, ok: false, error: err.message });
+        log(`  ✘ ${theme}: scenario could not run\n${String(err.stack || err.message).replace(/^/gm, '       ')}`);
+      }
+      currentPage = undefined;
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+  log(`  screenshots: ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'screenshots'))}/`);
+  const passed = steps.filter((s) => s.ok).length;
+  const failed = steps.length - passed;
+  return { passed, failed, steps };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const themes = process.argv.slice(2);
+  runE2E(themes.length ? { themes } : {})
+    .then((r) => {
+      console.log(`${r.passed} passed, ${r.failed} failed`);
+      process.exitCode = r.failed || !r.passed ? 1 : 0;
+    })
+    .catch((err) => {
+      console.error(err.stack || err.message);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    });
+}
