@@ -11,7 +11,9 @@
 //   node test/run.mjs integration e2e      several parts
 //
 // Environment: SCRATCHNET_TEST_GREP (integration: only tests whose title matches),
-// SCRATCHNET_ECHO=1 (print the workbench log of the integration run as it happens).
+// SCRATCHNET_ECHO=1 (print the workbench log of the integration run as it happens),
+// SCRATCHNET_E2E=train,inside (which e2e scenarios: test/e2e/train.e2e.mjs, then
+// test/e2e/seeInside.e2e.mjs; default both), SCRATCHNET_E2E_THEMES=dark,light (default both).
 // A failed build or typecheck counts as one failure each; a part that cannot start (no
 // code-server, no Chromium) counts as one failure with the reason printed.
 
@@ -196,13 +198,33 @@ async function integrationTests() {
   });
 }
 
+/** Which e2e scenarios run (SCRATCHNET_E2E=train,inside; default both) and in which themes. */
+function e2eSelection() {
+  const wanted = (process.env.SCRATCHNET_E2E || 'train,inside').split(',').map((s) => s.trim());
+  const themes = process.env.SCRATCHNET_E2E_THEMES?.split(',').map((s) => s.trim()).filter(Boolean);
+  return { wanted, options: themes?.length ? { themes } : {} };
+}
+
 async function e2eTests() {
-  banner('end-to-end (Chromium + code-server)');
+  const { wanted, options } = e2eSelection();
+  if (wanted.includes('train')) {
+    banner('end-to-end: training (Chromium + code-server)');
+    const t = Date.now();
+    const { runE2E } = await import('./e2e/train.e2e.mjs');
+    const r = await runE2E(options);
+    console.log(`e2e: ${r.passed} passed, ${r.failed} failed in ${seconds(Date.now() - t)}`);
+    results.push({ name: 'e2e', passed: r.passed, failed: r.failed, ms: Date.now() - t });
+  }
+  if (wanted.includes('inside')) await part('e2e see inside', e2eSeeInside);
+}
+
+async function e2eSeeInside() {
+  banner('end-to-end: seeing inside (Chromium + code-server)');
   const t = Date.now();
-  const { runE2E } = await import('./e2e/train.e2e.mjs');
-  const r = await runE2E();
-  console.log(`e2e: ${r.passed} passed, ${r.failed} failed in ${seconds(Date.now() - t)}`);
-  results.push({ name: 'e2e', passed: r.passed, failed: r.failed, ms: Date.now() - t });
+  const { runSeeInsideE2E } = await import('./e2e/seeInside.e2e.mjs');
+  const r = await runSeeInsideE2E(e2eSelection().options);
+  console.log(`e2e see inside: ${r.passed} passed, ${r.failed} failed in ${seconds(Date.now() - t)}`);
+  results.push({ name: 'e2e see inside', passed: r.passed, failed: r.failed, ms: Date.now() - t });
 }
 
 /** Runs a part; an exception (cannot start) is one failure with its reason. */

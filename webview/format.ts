@@ -43,3 +43,23 @@ export function formatPercent(x: number): string {
 export function formatEpoch(epoch: number): string {
   return Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(2);
 }
+
+/** A number with 4 significant digits: `0.1235`, `-12.35`, exponent form below 1e-3 or from 1e5. */
+export function formatSig4(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(3);
+  return x.toPrecision(4);
+}
+
+/** Exponent form with three significant digits: `1.23e-9` (relative errors, tiny norms). */
+export function formatExp(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return x.toExponential(2);
+}
+
+/** The sides of a plane (image, map, heat map): `24 × 24`. */
+export function formatSides(h: number, w: number): string {
+  return `${h} × ${w}`;
+}

@@ -3,7 +3,8 @@
  * wraps onto more rows when the panel is narrow. Layer nodes are buttons (`data-layer-id`): a click,
  * Enter or Space selects one; arrow keys, Home and End move between them; Escape clears the
  * selection. Only one node is in the Tab order (the selected one, else the first), so Tab moves
- * past a 20-layer graph in one step.
+ * past a 20-layer graph in one step. While stepping through backprop, the node of the current
+ * operation (a layer, or the loss) carries `.step-current` and `aria-current="step"`.
  */
 import type { LayerInfo, RunStartedEvent } from '../src/shared/protocol';
 import { el } from './dom';
@@ -16,6 +17,7 @@ export class LayerGraph {
   private readonly empty: HTMLParagraphElement;
   private shownRun: RunStartedEvent | null | undefined = undefined;
   private shownSelection: string | null = null;
+  private shownStep: string | null = null;
   private buttons: HTMLButtonElement[] = [];
 
   /** `onSelect` is called with the id of a layer the user selected, or null when cleared. */
@@ -30,12 +32,26 @@ export class LayerGraph {
     container.append(this.empty, this.list);
   }
 
-  /** Rebuilds the nodes when the run changed and moves the highlight when the selection changed. */
-  update(s: PanelState): void {
+  /**
+   * Rebuilds the nodes when the run changed and moves the highlights when the selection or the
+   * stepping cursor's layer (`stepLayer`: a layer id, 'loss', or null) changed.
+   */
+  update(s: PanelState, stepLayer: string | null = null): void {
     if (s.started !== this.shownRun) {
       this.shownRun = s.started;
       this.build(s.started);
       this.shownSelection = null;
+      this.shownStep = null;
+    }
+    if (stepLayer !== this.shownStep) {
+      this.shownStep = stepLayer;
+      this.list.querySelectorAll<HTMLElement>('.graph-node').forEach((n) => {
+        const id = n.dataset.layerId ?? n.dataset.node;
+        const on = stepLayer !== null && id === stepLayer;
+        n.classList.toggle('step-current', on);
+        if (on) n.setAttribute('aria-current', 'step');
+        else n.removeAttribute('aria-current');
+      });
     }
     if (s.selectedLayer !== this.shownSelection) {
       this.shownSelection = s.selectedLayer;

@@ -1,22 +1,22 @@
 /**
- * The panel header: run name, state badge, progress (iteration / total, epoch, samples per second),
- * the Pause / Resume / Stop buttons (Resume takes Pause's place while paused; once the run has
- * ended the buttons are disabled and hidden), a one-line result when the run is done, and an error
- * banner.
+ * The panel header: run name (or experiment name), state badge, progress (iteration / total, epoch,
+ * samples per second), the run's buttons — Pause / Resume (Resume takes Pause's place while paused),
+ * Step and Step Batch (only while paused), Gradient Check, Stop; once the run has ended they are
+ * disabled and hidden — a one-line result when the run is done, and an error banner.
  */
-import type { RunStartedEvent, RunState, WebviewCommandName } from '../src/shared/protocol';
+import type { ExperimentProgressEvent, RunStartedEvent, RunState, WebviewCommandName } from '../src/shared/protocol';
 import { el, setText } from './dom';
 import { formatCount, formatPercent } from './format';
 import type { PanelState } from './state';
 
 /** The commands the header offers. */
-type HeaderCommand = Extract<WebviewCommandName, 'pause' | 'resume' | 'stop'>;
+type HeaderCommand = WebviewCommandName;
 
 /** Which of them make sense in each state. */
 const ENABLED: Record<RunState, readonly HeaderCommand[]> = {
   starting: ['pause', 'stop'],
-  running: ['pause', 'stop'],
-  paused: ['resume', 'stop'],
+  running: ['pause', 'gradcheck', 'stop'],
+  paused: ['resume', 'step', 'stepBatch', 'gradcheck', 'stop'],
   stopped: [],
   done: [],
   error: [],
@@ -36,12 +36,12 @@ export class Header {
 
   /** Builds the header into `root`; `onCommand` is called when a button is pressed. */
   constructor(root: HTMLElement, onCommand: (name: WebviewCommandName) => void) {
-    const button = (name: HeaderCommand, label: string, secondary: boolean) => {
+    const button = (name: HeaderCommand, label: string, secondary: boolean, title?: string) => {
       const b = el('button', {
-        id: `btn-${name}`,
+        id: `btn-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
         className: secondary ? 'secondary' : '',
         text: label,
-        attrs: { type: 'button', 'data-command': name },
+        attrs: { type: 'button', 'data-command': name, ...(title ? { title } : {}) },
       });
       b.addEventListener('click', () => onCommand(name));
       return b;
@@ -49,12 +49,20 @@ export class Header {
     this.buttons = {
       pause: button('pause', 'Pause', false),
       resume: button('resume', 'Resume', false),
+      step: button(
+        'step',
+        'Step',
+        true,
+        'One operation of backprop: a layer forward, the loss, a layer backward, or the update',
+      ),
+      stepBatch: button('stepBatch', 'Step Batch', true, 'Finish the current mini-batch and apply the update'),
+      gradcheck: button('gradcheck', 'Gradient Check', true, 'Compare backprop with numerical gradients (float64)'),
       stop: button('stop', 'Stop', true),
     };
     this.controls = el(
       'div',
       { id: 'controls', className: 'controls', attrs: { role: 'group', 'aria-label': 'Run controls' } },
-      [this.buttons.pause, this.buttons.resume, this.buttons.stop],
+      Object.values(this.buttons),
     );
     this.error.hidden = true;
     this.result.hidden = true;
@@ -69,15 +77,20 @@ export class Header {
     );
   }
 
-  /** Shows the state. */
-  update(s: PanelState): void {
+  /** Shows the state; `progress` is the running experiment's latest progress, if any. */
+  update(s: PanelState, progress: ExperimentProgressEvent | null = null): void {
     const run = s.started;
-    setText(this.title, run ? run.name : 'Scratchnet');
+    const experiment = progress?.name ?? s.experiment?.result.experiment ?? null;
+    setText(this.title, run ? run.name : experiment ? `Experiment: ${experiment}` : 'Scratchnet');
     setText(this.badge, s.state);
     this.badge.dataset.state = s.state;
     setText(
       this.progress,
-      run ? `iteration ${formatCount(s.iteration)} / ${formatCount(run.totalIterations)}` : 'no run yet',
+      run
+        ? `iteration ${formatCount(s.iteration)} / ${formatCount(run.totalIterations)}`
+        : experiment
+          ? ''
+          : 'no run yet',
     );
     setText(
       this.epoch,
@@ -91,6 +104,8 @@ export class Header {
     this.buttons.pause.hidden = s.state === 'paused';
     this.controls.hidden = !run || enabled.length === 0;
     this.buttons.resume.hidden = s.state !== 'paused';
+    this.buttons.step.hidden = s.state !== 'paused';
+    this.buttons.stepBatch.hidden = s.state !== 'paused';
     this.result.hidden = !s.done;
     if (s.done) {
       setText(

@@ -1,43 +1,34 @@
 /**
- * The webview entry (bundled into dist/webview.js). Builds the panel, tells the host it is `ready`,
- * folds every valid host message into the state with the pure reducer and redraws at most once per
- * animation frame. Only the selected layer is kept with `setState` (UI-only state); everything about
- * the run comes from the host's snapshot and events.
+ * The webview entry (bundled into dist/webview.js). Builds the training panel, or the side-bar detail
+ * view when the document says `data-mode="detail"`, tells the host it is `ready`, folds every valid
+ * host message into the state with the pure reducer and redraws at most once per animation frame
+ * (and after a resize or a theme change). Only the selected layer is kept with `setState` (UI-only
+ * state), and the latest experiment progress beside the state; everything about the run comes from
+ * the host's snapshot and events.
  */
-import { isHostToWebview, type WebviewToHost } from '../src/shared/protocol';
-import { AccuracyChart } from './charts/accuracyChart';
-import { LossChart } from './charts/lossChart';
+import { isHostToWebview, type ExperimentProgressEvent, type WebviewToHost } from '../src/shared/protocol';
 import { observeTheme, readChartTheme } from './charts/theme';
-import { setText } from './dom';
-import { LayerGraph } from './graph';
-import { Header } from './header';
-import { LayerDetail } from './layerDetail';
-import { buildLayout } from './layout';
-import { initialState, type PanelState, reduce } from './state';
-import { accuracySummary, lossSummary } from './summaries';
+import { initialState, type PanelState, reduce, reduceProgress } from './state';
+import { DetailView, PanelView, type View } from './views';
 import { getVsCodeApi, readUiState } from './vscodeApi';
 
 const vscode = getVsCodeApi();
 const post = (msg: WebviewToHost) => vscode.postMessage(msg);
-/** The selection saved before a reload, applied once the host's snapshot names the layers. */
-let savedSelection = readUiState(vscode).selectedLayer;
+const detailMode = document.body.dataset.mode === 'detail';
+/** The selection saved before a reload, applied once the host's snapshot names the layers (panel only). */
+let savedSelection = detailMode ? null : readUiState(vscode).selectedLayer;
 let state: PanelState = initialState();
+let progress: ExperimentProgressEvent | null = null;
+let theme = readChartTheme();
 
 const root = document.getElementById('app') ?? document.body;
-const layout = buildLayout(root);
-const header = new Header(layout.header, (name) => post({ type: 'command', name }));
-const graph = new LayerGraph(layout.graph, select);
-const detail = new LayerDetail(layout.detail);
-let theme = readChartTheme();
-const lossChart = new LossChart(layout.lossCanvas, theme);
-const accuracyChart = new AccuracyChart(layout.accuracyCanvas, theme);
+const view: View = detailMode ? new DetailView(root, post) : new PanelView(root, theme, post, select);
 
 observeTheme(() => {
   const next = readChartTheme();
   if (JSON.stringify(next) === JSON.stringify(theme)) return;
   theme = next;
-  lossChart.setTheme(theme);
-  accuracyChart.setTheme(theme);
+  view.setTheme({ state, progress, theme });
 });
 
 let frame = 0;
@@ -47,13 +38,7 @@ function scheduleRender(): void {
 
 function render(): void {
   frame = 0;
-  header.update(state);
-  graph.update(state);
-  detail.update(state);
-  lossChart.update(state);
-  accuracyChart.update(state);
-  setText(layout.lossSummary, lossSummary(state));
-  setText(layout.accuracySummary, accuracySummary(state));
+  view.render({ state, progress, theme });
 }
 
 /** Selects a layer in the view (or clears the selection), tells the host and remembers it. */
@@ -66,6 +51,7 @@ function select(id: string | null): void {
 }
 
 function remember(): void {
+  if (detailMode) return;
   savedSelection = state.selectedLayer;
   vscode.setState({ selectedLayer: state.selectedLayer });
 }
@@ -77,6 +63,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   state = reduce(state, msg);
+  progress = reduceProgress(progress, msg);
   if (msg.type === 'snapshot' && msg.selectedLayer === null && savedSelection !== null) {
     const id = savedSelection;
     if (state.started?.layers.some((l) => l.id === id)) {
@@ -87,6 +74,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (msg.type === 'select/layer' || msg.type === 'snapshot' || msg.type === 'run/started') remember();
   scheduleRender();
 });
+
+window.addEventListener('resize', scheduleRender);
 
 render();
 post({ type: 'ready' });

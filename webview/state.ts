@@ -4,12 +4,14 @@
  * panel that is closed and reopened (ready → snapshot) draws the same as one that saw every event.
  * The run's state changes only with `train/state` (the worker follows `run/done` and `run/error`
  * with one), and `run/started` clears the previous run's history. Every stream is folded as the
- * host's RunStore folds it; `experiment/progress`, which the snapshot does not carry, changes nothing.
+ * host's RunStore folds it; `experiment/progress`, which the snapshot does not carry, changes nothing
+ * here: `reduceProgress` keeps it apart, as UI-only state.
  */
 import type {
   DoneEvent,
   EpochEvent,
   ErrorEvent,
+  ExperimentProgressEvent,
   ExperimentResultEvent,
   FeatureMapsEvent,
   FiltersEvent,
@@ -174,5 +176,28 @@ export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MA
       return { ...state, experiment: msg };
     case 'experiment/progress':
       return state;
+  }
+}
+
+/**
+ * The latest progress of a running experiment, kept beside the state (the snapshot does not carry
+ * it): set by `experiment/progress`, cleared by the experiment's result, a new run or a snapshot
+ * (a panel hydrated mid-experiment shows progress again at the next message).
+ */
+export function reduceProgress(
+  progress: ExperimentProgressEvent | null,
+  msg: HostToWebview,
+): ExperimentProgressEvent | null {
+  switch (msg.type) {
+    case 'experiment/progress':
+      return msg;
+    case 'experiment/result':
+    case 'run/started':
+    case 'snapshot':
+      return null;
+    case 'train/state':
+      return msg.state === 'error' || msg.state === 'stopped' ? null : progress;
+    default:
+      return progress;
   }
 }

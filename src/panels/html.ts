@@ -1,7 +1,8 @@
 /**
- * The HTML document of the training panel: a strict Content-Security-Policy (no inline styles, no
- * inline scripts but the one with the nonce, nothing remote), the stylesheet and the webview bundle.
- * The body holds only an empty `#app`; dist/webview.js builds the panel in it.
+ * The HTML document of the training panel and of the side-bar detail view: a strict
+ * Content-Security-Policy (no inline styles, no inline scripts but the one with the nonce, nothing
+ * remote), the stylesheet and the webview bundle. The body holds only an empty `#app` and says which
+ * of the two it is (`data-mode`); dist/webview.js builds the panel or the detail view in it.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -17,6 +18,11 @@ export interface PanelHtmlOptions {
   styleUri: string;
   /** The document title, "Scratchnet: NAME" (escaped here). */
   title: string;
+  /**
+   * `panel` (default): the whole training panel; `detail`: only the selected layer's detail, for the
+   * side-bar webview view.
+   */
+  mode?: 'panel' | 'detail';
 }
 
 /** A 32-character nonce: 24 bytes from the crypto random generator, base64url-encoded. */
@@ -47,6 +53,7 @@ export function panelCsp(cspSource: string, nonce: string): string {
 /** The whole panel document. */
 export function panelHtml(opts: PanelHtmlOptions): string {
   const e = escapeHtml;
+  const mode = opts.mode === 'detail' ? 'detail' : 'panel';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -56,8 +63,8 @@ export function panelHtml(opts: PanelHtmlOptions): string {
 <link rel="stylesheet" href="${e(opts.styleUri)}">
 <title>${e(opts.title)}</title>
 </head>
-<body>
-<main id="app" aria-label="${e(opts.title)}"><p class="placeholder">Loading the training panel…</p></main>
+<body data-mode="${mode}">
+<main id="app" aria-label="${e(opts.title)}"><p class="placeholder">Loading${mode === 'detail' ? '' : ' the training panel'}…</p></main>
 <script nonce="${e(opts.nonce)}" src="${e(opts.scriptUri)}"></script>
 </body>
 </html>

@@ -323,52 +323,40 @@ export class Runner {
 
   /** One operation of backprop while paused. */
   private stepOnce(): void {
-    const net = this.net;
-    const trainer = this.trainer;
-    if (!net || !trainer || trainer.done) return;
-    if (!this.stepper) this.stepper = new Stepper(net, trainer);
-    let r;
-    try {
-      r = this.stepper.next();
-    } catch (e) {
-      this.stepper = undefined;
-      this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
-      return;
-    }
-    this.postCursor(r.cursor);
-    if (this.stepper.finished) this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
+    this.advance('one', true);
   }
 
   /** Finishes the current batch (or runs a whole one) while paused. */
   private stepBatch(): void {
-    const net = this.net;
-    const trainer = this.trainer;
-    if (!net || !trainer || trainer.done) return;
-    if (!this.stepper) this.stepper = new Stepper(net, trainer);
-    let r;
-    try {
-      r = this.stepper.finish();
-    } catch (e) {
-      this.stepper = undefined;
-      this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
-      return;
-    }
-    this.postCursor(r.cursor);
-    this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
+    this.advance('batch', true);
   }
 
   /** Finishes a batch begun by stepping (before resuming); false if that failed. */
   private finishStepper(): boolean {
-    const trainer = this.trainer!;
+    return this.advance('batch', false);
+  }
+
+  /**
+   * Moves the stepping cursor one operation or to the end of the batch, starting a batch if none is
+   * open; posts the cursor when `show`, and books the iteration once the update is applied. Returns
+   * false when the step failed (the error has been reported).
+   */
+  private advance(how: 'one' | 'batch', show: boolean): boolean {
+    const net = this.net;
+    const trainer = this.trainer;
+    if (!net || !trainer || trainer.done) return true;
+    if (!this.stepper) this.stepper = new Stepper(net, trainer);
+    let r;
     try {
-      const r = this.stepper!.finish();
-      this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
-      return true;
+      r = how === 'one' ? this.stepper.next() : this.stepper.finish();
     } catch (e) {
       this.stepper = undefined;
       this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
       return false;
     }
+    if (show) this.postCursor(r.cursor);
+    if (this.stepper.finished) this.afterStepBatch(r.cursor.loss ?? NaN, r.epochEnded);
+    return true;
   }
 
   private afterStepBatch(loss: number, epochEnded: boolean): void {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ScratchnetApi } from '../../src/extension';
 import type { Controller } from '../../src/controller';
 import type { TrainingSession } from '../../src/session/trainingSession';
-import type { RunOptions, RunState } from '../../src/shared/protocol';
+import type { RunOptions, RunState, WorkerEvent } from '../../src/shared/protocol';
 
 export const EXTENSION_ID = 'scratchnet.scratchnet';
 
@@ -141,4 +141,47 @@ export function panelTab(): vscode.Tab | undefined {
     for (const t of g.tabs) if (t.input instanceof vscode.TabInputWebview && t.label.startsWith('Scratchnet')) return t;
   }
   return undefined;
+}
+
+/** Messages the extension showed while capturing (see `captureMessages`). */
+export interface CapturedMessages {
+  errors: string[];
+  infos: string[];
+  restore(): void;
+}
+
+/**
+ * Records the extension's error and information messages until `restore()`: the extension and the
+ * tests share one `vscode` API object (the tests live in the extension's folder), so wrapping its
+ * `window.showErrorMessage` sees the extension's calls. The messages are still shown.
+ */
+export function captureMessages(): CapturedMessages {
+  const w = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originalError = w.showErrorMessage;
+  const originalInfo = w.showInformationMessage;
+  const errors: string[] = [];
+  const infos: string[] = [];
+  w.showErrorMessage = (...args: unknown[]) => {
+    errors.push(String(args[0]));
+    return originalError.apply(vscode.window, args);
+  };
+  w.showInformationMessage = (...args: unknown[]) => {
+    infos.push(String(args[0]));
+    return originalInfo.apply(vscode.window, args);
+  };
+  return {
+    errors,
+    infos,
+    restore() {
+      w.showErrorMessage = originalError;
+      w.showInformationMessage = originalInfo;
+    },
+  };
+}
+
+/** Collects every event of a session from now on (until `off()`). */
+export function recordEvents(session: TrainingSession): { events: WorkerEvent[]; off: () => void } {
+  const events: WorkerEvent[] = [];
+  const off = session.onEvent((e) => events.push(e));
+  return { events, off };
 }

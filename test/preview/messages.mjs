@@ -1,6 +1,9 @@
 // Realistic host → webview message sequences for the preview: what the session forwards from the
 // worker for a short two-layer run and for a deep-convnet run, built from the engine's own presets
-// and shape inference (dist/engine.js) so layer ids and shapes are the real ones.
+// and shape inference (dist/engine.js) so layer ids and shapes are the real ones; and the recorded
+// fixtures (record.mjs): a simple-convnet run with every probe, stepping and a gradient check, and
+// the result of each chapter-6 experiment.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -154,3 +157,38 @@ export function runSequence({ name, spec, layers, itersPerEpoch, epochs, batchSi
   }
   return out;
 }
+
+/** Decodes the typed arrays of a recorded fixture (see record.mjs). */
+export function revive(json) {
+  const bytes = (s) => Buffer.from(s, 'base64');
+  return JSON.parse(json, (_, v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (typeof v.$f32 === 'string') {
+        const b = bytes(v.$f32);
+        return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+      }
+      if (typeof v.$u8 === 'string') return Float32Array.from(bytes(v.$u8), (x) => x / 255);
+      if (typeof v.$q8 === 'string') {
+        const span = v.hi - v.lo;
+        return Float32Array.from(bytes(v.$q8), (x) => (x === 255 ? NaN : v.lo + (x / 254) * span));
+      }
+    }
+    return v;
+  });
+}
+
+/** The events of a recorded fixture (test/preview/fixtures/NAME.json), typed arrays decoded. */
+export function fixture(name) {
+  return revive(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
+}
+
+/** The experiments there are fixtures of, in the book's order. */
+export const EXPERIMENTS = [
+  'optimizer-compare',
+  'weight-init-histogram',
+  'weight-init-compare',
+  'batchnorm',
+  'overfit-weight-decay',
+  'overfit-dropout',
+  'hyperparameter-search',
+];

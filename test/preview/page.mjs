@@ -36,10 +36,11 @@ window.acquireVsCodeApi = (() => {
 `;
 
 /**
- * The preview document for a theme (`dark` or `light`), served from `origin`.
+ * The preview document for a theme (`dark` or `light`) and mode (`panel` or `detail`), served from
+ * `origin`.
  * @param {{ panelHtml: Function, makeNonce: Function }} html the module from `loadPanelHtml`
  */
-export function previewDocument(html, origin, theme, title) {
+export function previewDocument(html, origin, theme, title, mode = 'panel') {
   const nonce = html.makeNonce();
   const doc = html.panelHtml({
     cspSource: origin,
@@ -47,13 +48,14 @@ export function previewDocument(html, origin, theme, title) {
     scriptUri: `${origin}/dist/webview.js`,
     styleUri: `${origin}/media/panel.css`,
     title,
+    mode,
   });
   const themeLink = `<link rel="stylesheet" href="${origin}/theme.css">\n`;
   const shim = `<script nonce="${nonce}">${SHIM}</script>\n`;
   const bodyClass = theme === 'light' ? 'vscode-light' : 'vscode-dark';
   const out = doc
     .replace('<link rel="stylesheet"', `${themeLink}<link rel="stylesheet"`)
-    .replace('<body>', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}">`)
+    .replace('<body ', `<body class="${bodyClass}" data-vscode-theme-kind="${bodyClass}" `)
     .replace(`<script nonce="${nonce}" src=`, `${shim}<script nonce="${nonce}" src=`);
   if (!out.includes(shim) || !out.includes(themeLink) || !out.includes(bodyClass)) {
     throw new Error('the panel document no longer has the shape the preview expects');

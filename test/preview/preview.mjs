@@ -8,6 +8,9 @@
 //   test-results/preview-light.png   the same page after switching the body class to Light Modern
 //   test-results/preview-deep.png    deep-convnet (20 layers) running, conv2 selected by the host
 //   test-results/preview-narrow.png  deep-convnet at 600 px after a run/error
+//   test-results/preview-*.png       the "see inside" views (histograms, gradients, filters, feature maps,
+//                                    stepping, gradient check, experiments, the side-bar detail view):
+//                                    listed in seeInside.mjs, fed the recorded fixtures of record.mjs
 //
 // It also checks what a screenshot cannot show: the messages the panel posts, that invalid messages
 // are dropped, that nothing overlaps or overflows at 600-1600 px, and that the CSP was never violated.
@@ -16,16 +19,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium.mjs';
+import { checkLayout, frames, openPanel, posted, RESULTS, ROOT, send, shot, WIDTHS } from './harness.mjs';
 import { emptySnapshot, layersOf, runSequence } from './messages.mjs';
 import { loadPanelHtml, previewDocument } from './page.mjs';
+import { seeInsidePreviews } from './seeInside.mjs';
 import { themeCss } from './themes.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = path.join(ROOT, 'test-results');
-const WIDTHS = [600, 900, 1280, 1600];
 
 function build() {
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -49,7 +49,13 @@ function serve(html) {
     if (url.pathname === '/panel.html') {
       const origin = `http://127.0.0.1:${server.address().port}`;
       send(
-        previewDocument(html, origin, url.searchParams.get('theme') ?? 'dark', 'Scratchnet: <preview> & "co"'),
+        previewDocument(
+          html,
+          origin,
+          url.searchParams.get('theme') ?? 'dark',
+          'Scratchnet: <preview> & "co"',
+          url.searchParams.get('mode') ?? 'panel',
+        ),
         'text/html',
       );
     } else if (url.pathname === '/theme.css') send(themeCss(), 'text/css');
@@ -67,72 +73,6 @@ function serve(html) {
       resolve({ server, requested, origin: `http://127.0.0.1:${server.address().port}` }),
     ),
   );
-}
-
-/** Opens the panel in a fresh page and collects console warnings, errors and CSP violations. */
-async function openPanel(browser, origin, { theme = 'dark', width = 1280, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const log = { warnings: [], errors: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'warning') log.warnings.push(m.text());
-    if (m.type() === 'error') log.errors.push(m.text());
-  });
-  page.on('pageerror', (e) => log.errors.push(String(e)));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  await page.goto(`${origin}/panel.html?theme=${theme}`);
-  await page.waitForFunction(() => window.__posted?.some((m) => m.type === 'ready'));
-  return { page, context, log };
-}
-
-async function send(page, messages) {
-  await page.evaluate((ms) => {
-    for (const m of ms) window.postMessage(m, '*');
-  }, messages);
-  await frames(page);
-}
-
-const posted = (page) => page.evaluate(() => window.__posted);
-
-/** Waits until the panel has drawn (it redraws in the next animation frame). */
-const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-
-/** Fails when graph nodes overlap, charts overlap, or the page scrolls sideways. */
-async function checkLayout(page, label) {
-  const problems = await page.evaluate(() => {
-    const out = [];
-    const rect = (e) => e.getBoundingClientRect();
-    const overlap = (a, b) =>
-      a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
-    const nodes = [...document.querySelectorAll('#graph .graph-node')].map((e) => [e, rect(e)]);
-    for (let i = 0; i < nodes.length; i++)
-      for (let j = i + 1; j < nodes.length; j++)
-        if (overlap(nodes[i][1], nodes[j][1])) out.push(`graph nodes ${i} and ${j} overlap`);
-    const doc = document.documentElement;
-    if (doc.scrollWidth > doc.clientWidth) out.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
-    for (const [e] of nodes) if (rect(e).right > doc.clientWidth) out.push(`node ${e.textContent} is cut off`);
-    const boxes = ['#header', '#graph', '#layer-detail', '#loss-figure', '#accuracy-figure'].map((s) => [
-      s,
-      rect(document.querySelector(s)),
-    ]);
-    for (let i = 0; i < boxes.length; i++)
-      for (let j = i + 1; j < boxes.length; j++)
-        if (boxes[i][0] !== '#header' && overlap(boxes[i][1], boxes[j][1]))
-          out.push(`${boxes[i][0]} overlaps ${boxes[j][0]}`);
-    return out;
-  });
-  assert.deepEqual(problems, [], `${label}: ${problems.join('; ')}`);
-}
-
-async function shot(page, name) {
-  const file = path.join(RESULTS, `preview-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`preview: wrote ${path.relative(ROOT, file)}`);
 }
 
 async function twoLayerPreview(browser, origin) {
@@ -303,6 +243,7 @@ async function main() {
   try {
     await twoLayerPreview(browser, origin);
     await deepPreview(browser, origin);
+    await seeInsidePreviews(browser, origin);
     const expected = ['/panel.html', '/theme.css', '/dist/webview.js', '/media/panel.css', '/favicon.ico'];
     const unexpected = requested.filter((p) => !expected.includes(p));
     assert.deepEqual(unexpected, [], 'the panel loads nothing else');

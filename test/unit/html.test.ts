@@ -95,6 +95,15 @@ describe('panel html', () => {
     assert.match(panelHtml(OPTS), /<main id="app"/);
   });
 
+  it('tells the webview whether it is the panel or the side-bar detail view (data-mode)', () => {
+    assert.match(panelHtml(OPTS), /<body data-mode="panel">/);
+    assert.match(panelHtml({ ...OPTS, mode: 'panel' }), /<body data-mode="panel">/);
+    assert.match(panelHtml({ ...OPTS, mode: 'detail' }), /<body data-mode="detail">/);
+    const bogus = { ...OPTS, mode: '"><script>alert(1)</script>' as unknown as 'panel' };
+    assert.match(panelHtml(bogus), /<body data-mode="panel">/, 'anything else is the panel');
+    assert.equal([...panelHtml(bogus).matchAll(/<script\b/g)].length, 1);
+  });
+
   it('makeNonce: 32 random base64url characters, different every time', () => {
     const nonces = new Set(Array.from({ length: 200 }, makeNonce));
     assert.equal(nonces.size, 200);

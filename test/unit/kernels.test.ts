@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD GEMM (src/engine/kernels/wasmGemm.ts) against the TypeScript reference, in the
  * three forms with and without accumulate, on shapes that hit every edge of its blocking: tiles of
- * 4×8 (m % 4, n % 8), k blocks of 256, row blocks of 128, and the MNIST shapes of the book's nets.
+ * 4×8 (m % 4, n % 8), k blocks of ≤ 256, row blocks of 128, A read in place (n ≤ 32) or packed, and
+ * the MNIST shapes of the book's nets.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -40,6 +41,8 @@ const SHAPES: [number, number, number][] = [
   [33, 17, 100],
   [1, 100, 33],
   [129, 300, 17],
+  [131, 70, 45],
+  [37, 600, 41],
   [3, 513, 33],
   [100, 784, 50],
   [100, 50, 10],

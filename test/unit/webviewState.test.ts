@@ -24,8 +24,31 @@ import { currentEpoch } from '../../webview/header';
 import { shortParamName } from '../../webview/layerDetail';
 import { appendGradients, MAX_GRADIENT_POINTS } from '../../src/shared/gradientHistory';
 import { appendLosses, MAX_LOSS_POINTS, thinOlderHalf } from '../../src/shared/lossHistory';
-import { initialState, type PanelState, reduce } from '../../webview/state';
-import { accuracySummary, lossSummary } from '../../webview/summaries';
+import { initialState, type PanelState, reduce, reduceProgress } from '../../webview/state';
+import { accuracySummary, gradientSummary, lossSummary, updateRatioSummary } from '../../webview/summaries';
+import { activationItems, activationNote, weightItems } from '../../webview/histograms';
+import { operations, stepLabel, stepLayer, stepperVisible } from '../../webview/stepper';
+import { gradcheckSummary, layerVerdicts } from '../../webview/gradcheck';
+import { heatRange, mapKindOf } from '../../webview/tensorCard';
+import { robustMaxAbs } from '../../webview/canvas/colors';
+import { featureResult, hasImageLayers } from '../../webview/featureMaps';
+import { filterSummary } from '../../webview/filters';
+import { formatExp, formatSig4 } from '../../webview/format';
+import { powerOfTen } from '../../webview/charts/chartOptions';
+import { kaiser, smoothCurve } from '../../webview/experiments/smooth';
+import {
+  batchnormRuns,
+  configSummary,
+  initHistogramRuns,
+  lossCurveRuns,
+  overfitRuns,
+  trials,
+} from '../../webview/experiments/results';
+import { lossCurveSummary, yMaxFor } from '../../webview/experiments/lossCurves';
+import { batchnormSummary, formatScale } from '../../webview/experiments/batchnormGrid';
+import { overfitSummary } from '../../webview/experiments/overfitCurves';
+import { searchSummary } from '../../webview/experiments/hyperparameterSearch';
+import { progressText } from '../../webview/experiments/experimentView';
 
 const LAYERS: LayerInfo[] = [
   {
@@ -524,5 +547,335 @@ describe('webview text alternatives', () => {
   it('parameters show by their short name', () => {
     assert.equal(shortParamName('affine1', 'affine1.W'), 'W');
     assert.equal(shortParamName('bn1', 'gamma'), 'gamma');
+  });
+});
+
+describe('webview experiment progress (UI-only state)', () => {
+  const progress: ExperimentProgressEvent = {
+    type: 'experiment/progress',
+    name: 'batchnorm',
+    done: 30,
+    total: 120,
+    message: 'scale 1/16 · iteration 30/200',
+  };
+  const result: ExperimentResultEvent = {
+    type: 'experiment/result',
+    name: 'batchnorm',
+    seconds: 3,
+    result: { experiment: 'batchnorm', config: {}, results: [] },
+  };
+
+  it('keeps the latest progress until the result, a new run or a snapshot', () => {
+    let p = reduceProgress(null, progress);
+    assert.equal(p, progress);
+    p = reduceProgress(p, { type: 'train/state', state: 'running', iteration: 0 });
+    assert.equal(p, progress, 'other messages keep it');
+    assert.equal(reduceProgress(p, result), null);
+    assert.equal(reduceProgress(p, started()), null);
+    assert.equal(reduceProgress(p, snapshotOf(initialState())), null);
+    assert.equal(reduceProgress(p, { type: 'train/state', state: 'error', iteration: 0 }), null);
+  });
+
+  it('reads as a percentage and the worker message', () => {
+    assert.equal(progressText(progress), '25% · scale 1/16 · iteration 30/200');
+    assert.equal(progressText({ ...progress, total: 0 }), '0% · scale 1/16 · iteration 30/200');
+  });
+});
+
+describe('webview views: what the histograms and gradients say', () => {
+  const kinds: LayerInfo[] = [
+    { ...LAYERS[0] },
+    { ...LAYERS[1] },
+    { id: 'sig', kind: 'sigmoid', inShape: [10], outShape: [10], paramCount: 0, params: [] },
+  ];
+
+  it('activation histograms: one per layer in order, titled with mean and std, dead or saturated share', () => {
+    const h: HistogramsEvent = {
+      type: 'probe/histograms',
+      iteration: 7,
+      kind: 'activations',
+      items: kinds.map((l, i) => ({ id: l.id, lo: -1, hi: 2, mean: 0.5 + i, std: 0.25, saturated: 0.125, dead: 0.5 })),
+      counts: new Float32Array(3 * HISTOGRAM_BINS),
+    };
+    const items = activationItems(h, kinds);
+    assert.deepEqual(
+      items.map((i) => [i.key, i.title, i.note, i.offset, i.clipFirst]),
+      [
+        ['affine1', 'affine1 (mean 0.5, std 0.25)', '', 0, false],
+        ['relu1', 'relu1 (mean 1.5, std 0.25)', 'dead 50.0%', HISTOGRAM_BINS, true],
+        ['sig', 'sig (mean 2.5, std 0.25)', 'saturated 12.5%', 2 * HISTOGRAM_BINS, false],
+      ],
+    );
+    assert.equal(activationNote('tanh', { dead: 0, saturated: 0.031 }), 'saturated 3.1%');
+    assert.deepEqual(activationItems(null), []);
+  });
+
+  it('weight histograms: one per parameter tensor, or one layer’s', () => {
+    const h = histograms(100, 'weights');
+    assert.deepEqual(
+      weightItems(h).map((i) => [i.key, i.offset]),
+      [
+        ['affine1.W', 0],
+        ['affine2.W', HISTOGRAM_BINS],
+      ],
+    );
+    assert.deepEqual(
+      weightItems(h, 'affine2').map((i) => i.key),
+      ['affine2.W'],
+    );
+    assert.deepEqual(weightItems(h, 'affine'), [], 'a layer id is not a prefix match');
+  });
+
+  it('gradient summaries name the largest and smallest and compare ratios with 1e-3', () => {
+    assert.equal(gradientSummary(initialState()), 'No gradient norms recorded yet.');
+    assert.equal(updateRatioSummary(initialState()), 'No update ratios recorded yet.');
+    const s = replay([gradients(10), gradients(20)]);
+    assert.equal(
+      gradientSummary(s),
+      'Gradient norms at iteration 20 (2 probes since iteration 10): largest affine2.b 3.05, smallest affine1.W 0.05.',
+    );
+    assert.equal(
+      updateRatioSummary(s),
+      'Update/weight ratios at iteration 20: from 0.001 (affine1.W) to 0.004 (affine2.b); ' +
+        '4 of 4 within a factor of 10 of 1e-3, the usual healthy ratio.',
+    );
+  });
+});
+
+describe('webview views: stepping', () => {
+  const cursor = (phase: StepCursorEvent['phase'], layer: string, step: number): StepCursorEvent => ({
+    type: 'step/cursor',
+    iteration: 5,
+    step,
+    steps: 8,
+    phase,
+    layer,
+    label: phase === 'update' ? 'update · sgd (lr 0.1)' : `${phase} · ${layer}`,
+    loss: phase === 'forward' ? null : 0.5,
+    tensors: [],
+  });
+
+  it('says where the cursor stands in words and numbers', () => {
+    assert.equal(stepLabel(cursor('backward', 'affine2', 5)), 'Step 5 of 8 · backward · affine2');
+    assert.deepEqual(operations(LAYERS), [
+      'forward · affine1',
+      'forward · relu1',
+      'forward · affine2',
+      'loss',
+      'backward · affine2',
+      'backward · relu1',
+      'backward · affine1',
+      'update',
+    ]);
+  });
+
+  it('shows while paused, and highlights the layer, the loss node, or nothing for the update', () => {
+    const paused = (c: StepCursorEvent): PanelState => ({ ...replay([started()]), state: 'paused', cursor: c });
+    assert.equal(stepLayer(paused(cursor('forward', 'affine1', 1))), 'affine1');
+    assert.equal(stepLayer(paused(cursor('loss', 'loss', 4))), 'loss');
+    assert.equal(stepLayer(paused(cursor('update', 'optimizer', 8))), null);
+    const running = { ...paused(cursor('forward', 'affine1', 1)), state: 'running' as const };
+    assert.equal(stepperVisible(running), false, 'the cursor is stale once training runs on');
+    assert.equal(stepLayer(running), null);
+    assert.equal(stepperVisible(initialState()), false);
+  });
+
+  it('colours gradients and weights around 0, activations over their range', () => {
+    assert.deepEqual((['input', 'output', 'dy', 'dx', 'grad', 'value'] as const).map(mapKindOf), [
+      'sequential',
+      'sequential',
+      'diverging',
+      'diverging',
+      'diverging',
+      'diverging',
+    ]);
+    const data = Float32Array.from({ length: 200 }, (_, i) => (i === 7 ? -50 : (i % 10) - 4.5));
+    data[3] = NaN;
+    const base = { name: 't', shape: [200], mean: 0, std: 1, min: -50, max: 4.5, lo: -50, hi: 4.5, counts: [] };
+    const heat = { rows: 10, cols: 20, label: 't', data };
+    assert.deepEqual(heatRange({ ...base, role: 'output', heat }), { lo: -50, hi: 4.5, clipped: false });
+    assert.deepEqual(heatRange({ ...base, role: 'grad', heat }), { lo: -4.5, hi: 4.5, clipped: true });
+    assert.equal(robustMaxAbs([0, 0, 0]), 0);
+    assert.equal(robustMaxAbs([NaN, 2, -3]), 3);
+  });
+
+  it('formats tensor figures in four significant digits', () => {
+    assert.deepEqual([0.123456, -12.3456, 1, 0, 1.23456e-7, 123456, NaN].map(formatSig4), [
+      '0.1235',
+      '-12.35',
+      '1.000',
+      '0',
+      '1.235e-7',
+      '1.235e+5',
+      'NaN',
+    ]);
+    assert.equal(formatExp(1.4235595880567322e-8), '1.42e-8');
+    assert.deepEqual([1e-3, 1, 10, 100, 2e-3, 0].map(powerOfTen), ['1e-3', '1', '10', '1e2', '', '']);
+  });
+});
+
+describe('webview views: gradient check, filters, feature maps', () => {
+  const check: GradcheckEvent = {
+    type: 'gradcheck/result',
+    iteration: 61,
+    bound: 1e-6,
+    maxRelativeError: 0.0996,
+    params: [
+      { name: 'conv1.W', layer: 'conv1', relativeError: 2.58e-4, meanAbsDiff: 5e-7, pass: false },
+      { name: 'conv1.b', layer: 'conv1', relativeError: 0.0996, meanAbsDiff: 5e-4, pass: false },
+      { name: 'affine1.W', layer: 'affine1', relativeError: 1.4e-8, meanAbsDiff: 5e-12, pass: true },
+      { name: 'affine1.b', layer: 'affine1', relativeError: 3e-9, meanAbsDiff: 7e-12, pass: true },
+    ],
+  };
+
+  it('a layer passes when all its parameters do', () => {
+    assert.deepEqual(layerVerdicts(check), [
+      { layer: 'conv1', pass: false, worst: 0.0996 },
+      { layer: 'affine1', pass: true, worst: 1.4e-8 },
+    ]);
+    assert.equal(
+      gradcheckSummary(check),
+      '2 of 4 parameters fail: largest relative error 9.96e-2 (bound 1.00e-6), at iteration 61.',
+    );
+    const ok = { ...check, maxRelativeError: 1.4e-8, params: check.params.slice(2) };
+    assert.match(gradcheckSummary(ok), /^All 2 parameters pass: largest relative error 1\.40e-8/);
+  });
+
+  it('filters and feature maps say what they show', () => {
+    const f: FiltersEvent = {
+      type: 'probe/filters',
+      iteration: 60,
+      layer: 'conv1',
+      count: 30,
+      h: 5,
+      w: 5,
+      data: new Float32Array(750),
+    };
+    assert.equal(
+      filterSummary(f),
+      'conv1: 30 filters of 5 × 5 at iteration 60 (channels averaged; black = smallest weight of each filter, white = largest).',
+    );
+    const fm = {
+      type: 'probe/featureMaps' as const,
+      index: 3,
+      label: 5,
+      predicted: 3,
+      image: { h: 1, w: 1, data: new Float32Array(1) },
+      layers: [],
+    };
+    assert.equal(featureResult(fm), 'Test image 3: label 5, predicted 3 (wrong).');
+    assert.equal(hasImageLayers(started()), false);
+    const conv = { ...LAYERS[0], id: 'conv1', kind: 'conv', outShape: [30, 24, 24] };
+    assert.equal(hasImageLayers(started('convnet', [conv])), true);
+    assert.equal(hasImageLayers(null), false);
+  });
+});
+
+describe('webview views: experiments', () => {
+  it("smooths loss curves exactly as the book's smooth_curve (numpy reference values)", () => {
+    assert.deepEqual(
+      kaiser(11, 2).map((v) => v.toFixed(6)),
+      [
+        '0.438676',
+        '0.611394',
+        '0.767675',
+        '0.892161',
+        '0.972330',
+        '1.000000',
+        '0.972330',
+        '0.892161',
+        '0.767675',
+        '0.611394',
+        '0.438676',
+      ],
+    );
+    const x = Array.from({ length: 20 }, (_, i) => (i * i) % 7);
+    const numpy = [
+      2.164827, 2.051085, 1.969522, 1.89698, 1.89698, 1.969522, 2.051085, 2.164827, 2.051085, 1.969522, 1.89698,
+      1.89698, 1.969522, 2.051085, 2.164827, 2.208421, 2.293694, 2.370947, 2.473612, 2.570912,
+    ];
+    const y = smoothCurve(x);
+    assert.equal(y.length, x.length);
+    y.forEach((v, i) => assert.ok(Math.abs(v - numpy[i]) < 1e-6, `point ${i}: ${v} vs ${numpy[i]}`));
+    assert.deepEqual(smoothCurve([3, 1, 2]), [3, 1, 2], 'shorter than the window: unchanged');
+  });
+
+  it('reads each result shape and rejects others', () => {
+    const loss = [{ optimizer: 'sgd', lr: 0.01, loss: [2.3, 2.2], meanLast100: 2.25, divergedAt: null }];
+    assert.deepEqual(lossCurveRuns(loss), [{ name: 'sgd', loss: [2.3, 2.2], meanLast100: 2.25, divergedAt: null }]);
+    assert.equal(lossCurveRuns([{ init: 'he', loss: [1] }])?.[0].name, 'he');
+    assert.equal(lossCurveRuns([{ loss: [1] }]), null);
+    assert.equal(lossCurveRuns([{ optimizer: 'sgd', loss: 'x' }]), null);
+    const layer = {
+      layer: 1,
+      mean: 0.5,
+      std: 0.2,
+      saturated: 0,
+      dead: 0,
+      histogram: { edges: [0, 0.5, 1], counts: [3, 4] },
+    };
+    assert.ok(initHistogramRuns([{ activation: 'sigmoid', init: 'xavier', weightStd: 0.1, layers: [layer] }]));
+    assert.equal(
+      initHistogramRuns([
+        { activation: 'sigmoid', init: 'xavier', layers: [{ ...layer, histogram: { edges: [0], counts: [3] } }] },
+      ]),
+      null,
+    );
+    assert.ok(batchnormRuns([{ weightScale: 1, withBn: [0.1], withoutBn: [0.1] }]));
+    assert.equal(batchnormRuns([{ weightScale: 1, withBn: [0.1] }]), null);
+    assert.deepEqual(
+      overfitRuns([
+        { variant: 'weight-decay', weightDecay: 0.1, trainAccuracy: [0.9], testAccuracy: [0.7], divergedAt: null },
+        { variant: 'dropout', ratio: 0.2, trainAccuracy: [0.9], testAccuracy: [0.7], divergedAt: 12 },
+      ])?.map((r) => [r.name, r.divergedAt]),
+      [
+        ['weight-decay (λ 0.1)', null],
+        ['dropout (ratio 0.2)', 12],
+      ],
+    );
+    assert.equal(trials([{ round: 1, trial: 1, lr: 1e-3 }]), null);
+  });
+
+  it('summarises the set-up and the results in words', () => {
+    assert.equal(
+      configSummary({
+        network: '784-[100,100]-10',
+        activation: 'relu',
+        optimizer: { type: 'sgd', lr: 0.01 },
+        batchSize: 128,
+        iterations: 500,
+        trainSize: 60000,
+        seed: 0,
+        hidden: [100, 100],
+      }),
+      '784-[100,100]-10 · sgd lr 0.01 · relu · batch 128 · 500 iterations · 60,000 training images · seed 0',
+    );
+    const runs = [
+      { name: 'sgd', loss: [2, 1.5], meanLast100: 0.44, divergedAt: null },
+      { name: 'adam', loss: [2, 0.5], meanLast100: 0.15, divergedAt: null },
+    ];
+    assert.equal(
+      lossCurveSummary(runs, 'optimizer'),
+      'Mean loss of the last 100 iterations by optimizer, lowest first: adam 0.150, sgd 0.440.',
+    );
+    assert.equal(yMaxFor('optimizer-compare', [[0.5, 0.4, 2]]), 1);
+    assert.equal(yMaxFor('optimizer-compare', [[2.3, 2.2, 0.5]]), undefined, 'curves above the book’s range');
+    assert.equal(yMaxFor('other', [[0.5]]), undefined);
+    assert.equal(
+      batchnormSummary([
+        { weightScale: 1, withBn: [0.2, 0.9], withoutBn: [0.1, 0.1] },
+        { weightScale: 0.1, withBn: [0.5, 0.8], withoutBn: [0.3, 0.7] },
+      ]),
+      'With Batch Norm the network learned (final training accuracy above 50%) at 2 of 2 initial weight scales, without it at 1.',
+    );
+    assert.deepEqual([1, 0.5412, 0.00736, 1e-4].map(formatScale), ['1', '0.541', '7.36e-3', '1.00e-4']);
+    assert.equal(
+      overfitSummary({ name: 'none', trainAccuracy: [0.5, 1], testAccuracy: [0.4, 0.76], divergedAt: null }),
+      'none: train 100.0%, test 76.0% after 2 epochs (gap 24.0 points).',
+    );
+    assert.equal(
+      searchSummary([{ round: 2, trial: 4, lr: 5.52e-3, weightDecay: 1.86e-6, valAccuracy: 0.78, trainAccuracy: 0.8 }]),
+      'Best of 1 trials: validation accuracy 78.0% with lr 5.52e-3 and weight decay 1.86e-6 (round 2, trial 4).',
+    );
   });
 });

@@ -17,6 +17,13 @@ const SPEC: LineChartSpec = {
   tooltipLabel: (label, y) => `${label}: ${(y * 100).toFixed(1)}%`,
 };
 
+/** Before the first epoch: a clean empty frame, epochs 0–1 and 0–100%. */
+const EMPTY_SPEC: LineChartSpec = {
+  ...SPEC,
+  x: { ...SPEC.x, min: 0, max: 1 },
+  y: { ...SPEC.y, min: 0, max: 1 },
+};
+
 interface XY {
   x: number;
   y: number;
@@ -26,9 +33,11 @@ interface XY {
 export class AccuracyChart {
   private readonly chart: Chart<'line', XY[]>;
   private shown: PanelState['epochs'] | null = null;
+  private theme: ChartTheme;
 
   constructor(canvas: HTMLCanvasElement, theme: ChartTheme) {
     registerCharts();
+    this.theme = theme;
     const [train, test] = datasetStyles(theme);
     this.chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
@@ -38,7 +47,7 @@ export class AccuracyChart {
           { label: 'test accuracy', data: [], ...test },
         ],
       },
-      options: lineChartOptions(theme, SPEC),
+      options: lineChartOptions(theme, EMPTY_SPEC),
     });
   }
 
@@ -49,14 +58,16 @@ export class AccuracyChart {
     const [train, test] = this.chart.data.datasets;
     train.data = s.epochs.map((e) => ({ x: e.epoch, y: e.trainAccuracy }));
     test.data = s.epochs.map((e) => ({ x: e.epoch, y: e.testAccuracy }));
+    this.chart.options = lineChartOptions(this.theme, s.epochs.length ? SPEC : EMPTY_SPEC);
     this.chart.update('none');
   }
 
   /** Recolours the chart for a new theme (a full update, so shared element options are refreshed). */
   setTheme(theme: ChartTheme): void {
+    this.theme = theme;
     const styles = datasetStyles(theme);
     this.chart.data.datasets.forEach((d, i) => Object.assign(d, styles[i]));
-    this.chart.options = lineChartOptions(theme, SPEC);
+    this.chart.options = lineChartOptions(theme, this.shown?.length ? SPEC : EMPTY_SPEC);
     this.chart.update();
   }
 

@@ -5,6 +5,11 @@ import type { ChartTheme } from './theme';
 /** How one linear axis is labelled and bounded. */
 export interface AxisSpec {
   title: string;
+  /** Linear (default) or logarithmic (labels at powers of ten). */
+  type?: 'linear' | 'logarithmic';
+  /** Hard bounds (an empty chart's axis, the book's fixed ranges). */
+  min?: number;
+  max?: number;
   beginAtZero?: boolean;
   suggestedMin?: number;
   suggestedMax?: number;
@@ -20,6 +25,10 @@ export interface LineChartSpec {
   y: AxisSpec;
   /** Legend entries drawn with each dataset's point style instead of a line. */
   legendPointStyle?: boolean;
+  /** Hide the legend (small multiples, a single series). */
+  noLegend?: boolean;
+  /** Which datasets get a legend entry (by label); default all. */
+  legendFilter?: (label: string) => boolean;
   /** Formats a tooltip line from the dataset label and the y value. */
   tooltipLabel?: (label: string, y: number) => string;
 }
@@ -28,7 +37,9 @@ export interface LineChartSpec {
 export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartOptions<'line'> {
   const font = { family: theme.fontFamily, size: theme.fontSize };
   const axis = (a: AxisSpec) => ({
-    type: 'linear' as const,
+    type: a.type ?? ('linear' as const),
+    min: a.min,
+    max: a.max,
     beginAtZero: a.beginAtZero,
     suggestedMin: a.suggestedMin,
     suggestedMax: a.suggestedMax,
@@ -36,8 +47,13 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
     ticks: {
       color: theme.foreground,
       font,
+      maxRotation: 0,
       precision: a.precision,
-      ...(a.format ? { callback: (v: number | string) => a.format!(Number(v)) } : {}),
+      ...(a.format
+        ? { callback: (v: number | string) => a.format!(Number(v)) }
+        : a.type === 'logarithmic'
+          ? { callback: (v: number | string) => powerOfTen(Number(v)) }
+          : {}),
     },
     grid: { color: theme.grid },
     border: { color: theme.grid },
@@ -52,6 +68,7 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
     plugins: {
       legend: {
+        display: !spec.noLegend,
         position: 'top',
         align: 'end',
         labels: {
@@ -60,6 +77,7 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
           boxWidth: 16,
           boxHeight: 3,
           usePointStyle: spec.legendPointStyle ?? false,
+          ...(spec.legendFilter ? { filter: (item: { text: string }) => spec.legendFilter!(item.text) } : {}),
         },
       },
       tooltip: {
@@ -72,4 +90,12 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
     },
     scales: { x: axis(spec.x), y: axis(spec.y) },
   };
+}
+
+/** `1e-3` for a power of ten, '' for the ticks between (a log axis labelled by decades). */
+export function powerOfTen(v: number): string {
+  if (!(v > 0)) return '';
+  const e = Math.round(Math.log10(v));
+  if (Math.abs(v / Math.pow(10, e) - 1) > 1e-6) return '';
+  return e === 0 ? '1' : e === 1 ? '10' : `1e${e}`;
 }

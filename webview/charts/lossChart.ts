@@ -18,6 +18,9 @@ const SPEC: LineChartSpec = {
   tooltipLabel: (label, y) => `${label}: ${y.toFixed(4)}`,
 };
 
+/** Before the first loss: a clean empty frame from 0. */
+const EMPTY_SPEC: LineChartSpec = { ...SPEC, x: { ...SPEC.x, min: 0, max: 1 }, y: { ...SPEC.y, min: 0, max: 1 } };
+
 interface XY {
   x: number;
   y: number;
@@ -30,9 +33,12 @@ export class LossChart {
   private readonly smooth: XY[] = [];
   private ema = 0;
   private weight = 0;
+  private theme: ChartTheme;
+  private empty = true;
 
   constructor(canvas: HTMLCanvasElement, theme: ChartTheme) {
     registerCharts();
+    this.theme = theme;
     const [raw, smooth] = datasetStyles(theme);
     this.chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
@@ -42,7 +48,7 @@ export class LossChart {
           { label: `smoothed (EMA ${LOSS_SMOOTHING})`, data: this.smooth, ...smooth },
         ],
       },
-      options: lineChartOptions(theme, SPEC),
+      options: lineChartOptions(theme, EMPTY_SPEC),
     });
   }
 
@@ -66,14 +72,19 @@ export class LossChart {
       this.weight = LOSS_SMOOTHING * this.weight + (1 - LOSS_SMOOTHING);
       this.smooth.push({ x: s.lossIterations[i], y: this.ema / this.weight });
     }
+    if (this.empty !== (n === 0)) {
+      this.empty = n === 0;
+      this.chart.options = lineChartOptions(this.theme, this.empty ? EMPTY_SPEC : SPEC);
+    }
     this.chart.update('none');
   }
 
   /** Recolours the chart for a new theme (a full update, so shared element options are refreshed). */
   setTheme(theme: ChartTheme): void {
+    this.theme = theme;
     const styles = datasetStyles(theme);
     this.chart.data.datasets.forEach((d, i) => Object.assign(d, styles[i]));
-    this.chart.options = lineChartOptions(theme, SPEC);
+    this.chart.options = lineChartOptions(theme, this.empty ? EMPTY_SPEC : SPEC);
     this.chart.update();
   }
 

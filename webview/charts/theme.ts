@@ -15,6 +15,11 @@ export interface ChartTheme {
   green: string;
   orange: string;
   purple: string;
+  yellow: string;
+  /** The editor background, the zero of diverging colour maps and the low end of sequential ones. */
+  background: string;
+  /** Secondary text (axis notes, captions drawn on canvas). */
+  description: string;
   fontFamily: string;
   fontSize: number;
 }
@@ -35,6 +40,9 @@ export function readChartTheme(target: Element = document.body): ChartTheme {
     green: v('--vscode-charts-green', foreground),
     orange: v('--vscode-charts-orange', foreground),
     purple: v('--vscode-charts-purple', foreground),
+    yellow: v('--vscode-charts-yellow', foreground),
+    background: v('--vscode-editor-background', css.backgroundColor),
+    description: v('--vscode-descriptionForeground', foreground),
     fontFamily: v('--vscode-font-family', css.fontFamily),
     fontSize: parseFloat(v('--vscode-font-size', css.fontSize)) || 13,
   };

@@ -38,80 +38,113 @@ function madd(acc: v128, x: v128, y: v128): v128 {
 }
 
 /**
+ * Packs kc rows of `w` floats (row p at src + p·ld bytes) into panels of `width` (8 or 4) columns:
+ * panel q holds kc rows of `width` floats at dst + 4·width·kc·q, zero-padded past column w. Works
+ * through 8 rows at a time across all panels, so the source streams through in order while each
+ * panel receives whole cache lines (panel-at-a-time strides through the source; row-at-a-time
+ * writes to many panels whose 8 KB spacing maps them onto the same L1 sets).
+ */
+function packRows(src: usize, ld: usize, w: i32, kc: i32, dst: usize, width: i32): void {
+  const full = w / width;
+  const rest = w - full * width;
+  const step = (<usize>(kc * width)) << 2; // bytes from one panel to the next
+  const rowBytes = (<usize>width) << 2;
+  for (let p0 = 0; p0 < kc; p0 += 8) {
+    const pn = min(8, kc - p0);
+    const s0 = src + <usize>p0 * ld;
+    let d0 = dst + <usize>p0 * rowBytes;
+    for (let q = 0; q < full; q++) {
+      let s = s0 + <usize>q * rowBytes;
+      let d = d0;
+      if (width == 8) {
+        for (let p = 0; p < pn; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          s += ld;
+          d += 32;
+        }
+      } else {
+        for (let p = 0; p < pn; p++) {
+          v128.store(d, v128.load(s));
+          s += ld;
+          d += 16;
+        }
+      }
+      d0 += step;
+    }
+    if (rest > 0) {
+      let s = s0 + <usize>full * rowBytes;
+      let d = d0;
+      for (let p = 0; p < pn; p++) {
+        v128.store(d, f32x4.splat(0));
+        if (width == 8) v128.store(d, f32x4.splat(0), 16);
+        for (let jj = 0; jj < rest; jj++) store<f32>(d + ((<usize>jj) << 2), load<f32>(s + ((<usize>jj) << 2)));
+        s += ld;
+        d += rowBytes;
+      }
+    }
+  }
+}
+
+/**
  * Packs op(B)[pc..pc+kc, 0..n] into panels of 8 columns: panel q holds kc rows of 8 floats at
  * bp + 32·kc·q, zero-padded right of the last column. `ldb` is B's row stride in bytes.
  */
 function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: usize): void {
+  if (transB == 0) {
+    // B stored k×n: the rows of the block are rows of the store.
+    packRows(b + <usize>pc * ldb, ldb, n, kc, bp, 8);
+    return;
+  }
+  // B stored n×k: column j of op(B) is row j of the store, contiguous along k. Transpose 4×4 blocks.
   for (let j = 0; j < n; j += 8) {
     const nr = min(8, n - j);
+    const s0 = b + <usize>j * ldb + ((<usize>pc) << 2);
     let dst = bp;
-    if (transB == 0) {
-      // B stored k×n: 8 adjacent floats of a row per k.
-      let src = b + <usize>pc * ldb + ((<usize>j) << 2);
-      if (nr == 8) {
-        for (let p = 0; p < kc; p++) {
-          v128.store(dst, v128.load(src));
-          v128.store(dst, v128.load(src, 16), 16);
-          src += ldb;
-          dst += 32;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          v128.store(dst, f32x4.splat(0));
-          v128.store(dst, f32x4.splat(0), 16);
-          for (let jj = 0; jj < nr; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(src + ((<usize>jj) << 2)));
-          src += ldb;
-          dst += 32;
-        }
+    if (nr == 8) {
+      let r0 = s0;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        let x0 = v128.load(r0);
+        let x1 = v128.load(r0 + ldb);
+        let x2 = v128.load(r0 + 2 * ldb);
+        let x3 = v128.load(r0 + 3 * ldb);
+        let t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+        let t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+        let t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+        let t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 32);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 64);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 96);
+        const r4 = r0 + 4 * ldb;
+        x0 = v128.load(r4);
+        x1 = v128.load(r4 + ldb);
+        x2 = v128.load(r4 + 2 * ldb);
+        x3 = v128.load(r4 + 3 * ldb);
+        t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+        t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+        t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+        t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5), 16);
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 48);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 80);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 112);
+        r0 += 16;
+        dst += 128;
+      }
+      for (; p < kc; p++) {
+        for (let jj = 0; jj < 8; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(r0 + <usize>jj * ldb));
+        r0 += 4;
+        dst += 32;
       }
     } else {
-      // B stored n×k: column j of op(B) is row j of the store, contiguous along k. Transpose 4×4 blocks.
-      const s0 = b + <usize>j * ldb + ((<usize>pc) << 2);
-      if (nr == 8) {
-        let r0 = s0;
-        let p = 0;
-        for (; p + 4 <= kc; p += 4) {
-          let x0 = v128.load(r0);
-          let x1 = v128.load(r0 + ldb);
-          let x2 = v128.load(r0 + 2 * ldb);
-          let x3 = v128.load(r0 + 3 * ldb);
-          let t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
-          let t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
-          let t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
-          let t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
-          v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
-          v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 32);
-          v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 64);
-          v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 96);
-          const r4 = r0 + 4 * ldb;
-          x0 = v128.load(r4);
-          x1 = v128.load(r4 + ldb);
-          x2 = v128.load(r4 + 2 * ldb);
-          x3 = v128.load(r4 + 3 * ldb);
-          t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
-          t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
-          t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
-          t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
-          v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5), 16);
-          v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 48);
-          v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 80);
-          v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 112);
-          r0 += 16;
-          dst += 128;
-        }
-        for (; p < kc; p++) {
-          for (let jj = 0; jj < 8; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(r0 + <usize>jj * ldb));
-          r0 += 4;
-          dst += 32;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          v128.store(dst, f32x4.splat(0));
-          v128.store(dst, f32x4.splat(0), 16);
-          const r = s0 + ((<usize>p) << 2);
-          for (let jj = 0; jj < nr; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(r + <usize>jj * ldb));
-          dst += 32;
-        }
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, f32x4.splat(0));
+        v128.store(dst, f32x4.splat(0), 16);
+        const r = s0 + ((<usize>p) << 2);
+        for (let jj = 0; jj < nr; jj++) store<f32>(dst + ((<usize>jj) << 2), load<f32>(r + <usize>jj * ldb));
+        dst += 32;
       }
     }
     bp += (<usize>kc) << 5;
@@ -119,23 +152,21 @@ function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: 
 }
 
 /**
- * Packs A[ic..ie, pc..pc+kc] into strips of 4 rows: strip s holds kc columns of 4 floats at
- * ap + 16·kc·s, zero-padded below the last row. A row i at column p: a + i·rs + p·cs (bytes).
+ * Packs op(A)[ic..ie, pc..pc+kc] (`a` at column pc) into strips of 4 rows: strip s holds kc columns
+ * of 4 floats at ap + 16·kc·s, zero-padded below the last row. Row i at column p: a + i·rs + p·cs.
  */
 function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: usize): void {
+  if (rs == 4) {
+    // A stored k×m (transposed): a row of the store holds one column of op(A) for all rows.
+    packRows(a + ((<usize>ic) << 2), cs, ie - ic, kc, ap, 4);
+    return;
+  }
+  // A stored m×k: transpose 4×4 blocks from four rows.
   for (let i = ic; i < ie; i += 4) {
     const mr = min(4, ie - i);
     let src = a + <usize>i * rs;
     let dst = ap;
-    if (mr == 4 && rs == 4) {
-      // A stored k×m (transposed): the 4 rows at one column are adjacent.
-      for (let p = 0; p < kc; p++) {
-        v128.store(dst, v128.load(src));
-        src += cs;
-        dst += 16;
-      }
-    } else if (mr == 4 && cs == 4) {
-      // A stored m×k: transpose 4×4 blocks from the four rows.
+    if (mr == 4) {
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const x0 = v128.load(src);
@@ -165,7 +196,7 @@ function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: us
       for (let p = 0; p < kc; p++) {
         v128.store(dst, f32x4.splat(0));
         for (let r = 0; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(src + <usize>r * rs));
-        src += cs;
+        src += 4;
         dst += 16;
       }
     }

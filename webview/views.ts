@@ -1,0 +1,127 @@
+/**
+ * The two ways the webview shows a run: the training panel (every section, in reading order) and
+ * the side-bar detail view (the selected layer only). Each builds its parts once and redraws them
+ * from the state; the parts skip work when their data, theme and size did not change.
+ */
+import type { ExperimentProgressEvent, WebviewToHost } from '../src/shared/protocol';
+import { AccuracyChart } from './charts/accuracyChart';
+import { LossChart } from './charts/lossChart';
+import type { ChartTheme } from './charts/theme';
+import { setText } from './dom';
+import { ExperimentView } from './experiments/experimentView';
+import { FeatureMaps } from './featureMaps';
+import { FilterGrid } from './filters';
+import { Gradcheck } from './gradcheck';
+import { Gradients } from './gradients';
+import { LayerGraph } from './graph';
+import { Header } from './header';
+import { Histograms } from './histograms';
+import { LayerDetail } from './layerDetail';
+import { buildDetailLayout, buildLayout } from './layout';
+import type { PanelState } from './state';
+import { Stepper, stepLayer } from './stepper';
+import { accuracySummary, lossSummary } from './summaries';
+
+/** What a view draws from. */
+export interface ViewInput {
+  state: PanelState;
+  /** The running experiment's latest progress (UI-only state). */
+  progress: ExperimentProgressEvent | null;
+  theme: ChartTheme;
+}
+
+/** A way of showing the run. */
+export interface View {
+  render(input: ViewInput): void;
+  /** The theme changed: recolour what does not redraw on its own. */
+  setTheme(input: ViewInput): void;
+}
+
+/** The training panel. */
+export class PanelView implements View {
+  private readonly layout;
+  private readonly header;
+  private readonly graph;
+  private readonly stepper;
+  private readonly detail;
+  private readonly lossChart;
+  private readonly accuracyChart;
+  private readonly gradients;
+  private readonly histograms;
+  private readonly filters;
+  private readonly featureMaps;
+  private readonly gradcheck;
+  private readonly experiment;
+
+  constructor(
+    root: HTMLElement,
+    theme: ChartTheme,
+    post: (m: WebviewToHost) => void,
+    select: (id: string | null) => void,
+  ) {
+    const layout = buildLayout(root);
+    this.layout = layout;
+    this.header = new Header(layout.header, (name) => post({ type: 'command', name }));
+    this.graph = new LayerGraph(layout.graph, select);
+    this.stepper = new Stepper(layout.stepper);
+    this.detail = new LayerDetail(layout.detail);
+    this.lossChart = new LossChart(layout.lossCanvas, theme);
+    this.accuracyChart = new AccuracyChart(layout.accuracyCanvas, theme);
+    this.gradients = new Gradients(layout, theme);
+    this.histograms = new Histograms(layout.activations, layout.weights);
+    this.filters = new FilterGrid(layout.filters);
+    this.featureMaps = new FeatureMaps(layout.featureMaps, (index) => post({ type: 'probe/featureMaps', index }));
+    this.gradcheck = new Gradcheck(layout.gradcheck);
+    this.experiment = new ExperimentView(layout.experiment);
+  }
+
+  render({ state: s, progress, theme }: ViewInput): void {
+    const l = this.layout;
+    // An experiment without a training run has no graph, layers or loss to show.
+    const experimentOnly = !s.started && (s.experiment !== null || progress !== null);
+    l.graph.hidden = experimentOnly;
+    l.detail.hidden = experimentOnly;
+    l.charts.hidden = experimentOnly;
+    this.header.update(s, progress);
+    this.graph.update(s, stepLayer(s));
+    this.stepper.update(s, theme);
+    this.detail.update(s, theme);
+    if (!experimentOnly) {
+      this.lossChart.update(s);
+      this.accuracyChart.update(s);
+      setText(l.lossSummary, lossSummary(s));
+      setText(l.accuracySummary, accuracySummary(s));
+    }
+    this.gradients.update(s);
+    this.histograms.update(s, theme);
+    this.filters.update(s);
+    this.featureMaps.update(s);
+    this.gradcheck.update(s);
+    this.experiment.update(s, progress, theme);
+  }
+
+  setTheme(input: ViewInput): void {
+    this.lossChart.setTheme(input.theme);
+    this.accuracyChart.setTheme(input.theme);
+    this.gradients.setTheme(input.theme, input.state);
+    this.render(input);
+  }
+}
+
+/** The side-bar detail view: the selected layer's detail and "Reveal in Graph". */
+export class DetailView implements View {
+  private readonly detail: LayerDetail;
+
+  constructor(root: HTMLElement, post: (m: WebviewToHost) => void) {
+    const { detail } = buildDetailLayout(root);
+    this.detail = new LayerDetail(detail, { reveal: (id) => post({ type: 'reveal/layer', id }) });
+  }
+
+  render({ state, theme }: ViewInput): void {
+    this.detail.update(state, theme);
+  }
+
+  setTheme(input: ViewInput): void {
+    this.render(input);
+  }
+}
