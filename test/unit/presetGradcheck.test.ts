@@ -35,4 +35,19 @@ describe('preset gradient checks (float64)', function () {
   it('two-layer, every parameter (entries sampled from affine1.W)', () => check('two-layer', 3, 2000));
   it('multi-layer-bn (784-[20×5]-10, batch 3, every entry)', () => check('multi-layer-bn', 3));
   it('simple-convnet on the book’s 1×10×10 input, every entry', () => check('simple-convnet', 3));
+
+  it('measures again with a smaller step where the central difference straddles a ReLU kink', () => {
+    // One hidden unit whose pre-activation sits 3e-6 above zero: h = 1e-5 crosses the kink.
+    const net = buildNetwork(
+      { input: [1], init: { std: 1 }, layers: [{ type: 'affine', units: 1 }, { type: 'relu' }, { type: 'affine', units: 2 }] },
+      { dtype: 'float64', seed: 1 },
+    );
+    net.param('affine1.W')!.value.data[0] = 1;
+    net.param('affine1.b')!.value.data[0] = 3e-6;
+    net.param('affine2.W')!.value.data.set([1, -1]);
+    const x = Tensor.from([0], [1, 1], 'float64');
+    const r = gradientCheck(net, x, Int32Array.from([0]), { h: 1e-5 });
+    console.log(`      kink: affine1.b relative error ${r.params['affine1.b'].relativeError.toExponential(2)}`);
+    assert.ok(r.params['affine1.b'].relativeError <= BOUND, `${r.params['affine1.b'].relativeError}`);
+  });
 });
