@@ -148,8 +148,12 @@ export function featureMaps(net: Network, image: Arr): { predicted: number; laye
 /** Largest side of a heat map. */
 const HEAT_MAX = 64;
 
-/** A heat map of a tensor: the whole of a small 2-D one, else sample 0 (channel 0 of an image). */
-function heatMap(t: Tensor, name: string): TensorSummary['heat'] {
+/**
+ * A heat map of a tensor: the whole of a small 2-D one; for activations and their gradients sample 0
+ * (channel 0 of an image); for parameters (role grad or value) the top-left block of at most 64 × 64.
+ */
+function heatMap(t: Tensor, name: string, role: TensorSummary['role']): TensorSummary['heat'] {
+  const isParam = role === 'grad' || role === 'value';
   const shape = t.shape;
   if (shape.length === 2 && shape[0] <= HEAT_MAX && shape[1] <= HEAT_MAX) {
     return { rows: shape[0], cols: shape[1], label: `${name}, all of it`, data: Float32Array.from(t.data) };
@@ -164,7 +168,7 @@ function heatMap(t: Tensor, name: string): TensorSummary['heat'] {
   }
   if (shape.length === 2) {
     const [n, d] = shape;
-    if (n > HEAT_MAX && d <= HEAT_MAX * HEAT_MAX) {
+    if (!isParam && n > HEAT_MAX && d <= HEAT_MAX * HEAT_MAX) {
       // One sample (row 0), wrapped into a near-square grid: 784 → 28 × 28, 50 → 8 × 7.
       const cols = Math.ceil(Math.sqrt(d));
       const rows = Math.ceil(d / cols);
@@ -195,5 +199,5 @@ export function summarize(t: Tensor, role: TensorSummary['role'], name: string):
   const [lo, hi] = m.max > m.min ? [m.min, m.max] : [m.min - 0.5, m.min + 0.5];
   const counts: number[] = new Array(HISTOGRAM_BINS).fill(0);
   histogramInto(t.data, lo, hi, counts);
-  return { role, name, shape: t.shape.slice(), ...m, lo, hi, counts, heat: heatMap(t, name) };
+  return { role, name, shape: t.shape.slice(), ...m, lo, hi, counts, heat: heatMap(t, name, role) };
 }

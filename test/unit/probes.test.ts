@@ -75,6 +75,8 @@ describe('probes', () => {
     assert.equal(s.heat!.data[29], Math.fround(29 / 784));
     const small = summarize(Tensor.from([1, 2, 3, 4, 5, 6], [2, 3]), 'grad', 'g');
     assert.deepEqual([small.heat!.rows, small.heat!.cols], [2, 3]);
+    const w = summarize(Tensor.zeros([100, 10]), 'grad', 'affine2.W gradient');
+    assert.deepEqual([w.heat!.rows, w.heat!.cols], [64, 10], 'a parameter shows its top-left block, not one row');
     const img = summarize(Tensor.zeros([2, 3, 5, 6]), 'output', 'y');
     assert.deepEqual([img.heat!.rows, img.heat!.cols], [5, 6]);
   });
