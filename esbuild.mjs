@@ -3,6 +3,7 @@
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { buildWasm } from './scripts/build-wasm.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -45,6 +46,10 @@ if (existsSync('webview/main.ts')) {
     outdir: 'dist',
   });
 }
+
+// The WebAssembly kernels are compiled from AssemblyScript first; their bytes are embedded in a
+// generated module that the bundles below import.
+await buildWasm();
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

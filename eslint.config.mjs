@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.code-server/**', 'test-results/**', 'test/harness/**', 'test/preview/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.code-server/**', 'test-results/**', 'test/harness/**', 'test/preview/**', 'src/engine/kernels/generated/**', 'src/engine/kernels/assembly/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -3,6 +3,7 @@
  * line of stdout is one JSON object. Bad input exits non-zero with one line on stderr.
  */
 import { IdxError } from './engine/data/idx';
+import { useFastKernels } from './engine/kernels/select';
 import { SpecError } from './engine/spec';
 import { DivergenceError } from './engine/trainer';
 import { UsageError } from './cli/args';
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const c = COMMANDS[command];
   if (!c) throw new UsageError(`unknown command "${command}"; valid commands: ${Object.keys(COMMANDS).join(', ')}`);
+  const kernels = useFastKernels(process.env.SCRATCHNET_KERNELS === 'typescript' ? 'typescript' : 'auto');
+  if (kernels.warning) process.stderr.write(`scratchnet: warning: ${kernels.warning}\n`);
   await c.run(rest);
   return 0;
 }

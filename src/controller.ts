@@ -99,6 +99,7 @@ export class Controller implements vscode.Disposable {
     switch (e.type) {
       case 'run/started':
         this.layers.setLayers(e.layers);
+        if (e.kernelWarning) void vscode.window.showWarningMessage(`Scratchnet: ${e.kernelWarning}.`);
         break;
       case 'probe/params':
         this.layers.setStats(e.stats);

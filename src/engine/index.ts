@@ -28,3 +28,5 @@ export * from './presets';
 export * from './data/idx';
 export * from './data/dataset';
 export * from './experiments';
+export * from './kernels/wasmGemm';
+export * from './kernels/select';

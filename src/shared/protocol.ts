@@ -66,6 +66,10 @@ export interface RunStartedEvent {
   lr: number;
   seed: number;
   dataset: { name: string; train: number; test: number };
+  /** The float32 GEMM the worker trains with (`wasm-relaxed`, `typescript`, …); absent in saved runs. */
+  kernels?: string;
+  /** Why the fast kernels are not used, when they are not. */
+  kernelWarning?: string;
 }
 /** Losses of the iterations since the previous message (at most ~10 messages a second). */
 export interface MetricsEvent {
@@ -432,7 +436,9 @@ export function isWorkerEvent(v: unknown): v is WorkerEvent {
         isObj(v.dataset) &&
         isStr(v.dataset.name) &&
         isFiniteNum(v.dataset.train) &&
-        isFiniteNum(v.dataset.test)
+        isFiniteNum(v.dataset.test) &&
+        (v.kernels === undefined || isStr(v.kernels)) &&
+        (v.kernelWarning === undefined || isStr(v.kernelWarning))
       );
     case 'train/metrics':
       return (

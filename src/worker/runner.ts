@@ -109,6 +109,8 @@ export class Runner {
   constructor(
     private readonly post: Post,
     private readonly schedule: (fn: () => void) => void = (fn) => setImmediate(fn),
+    /** The kernels this worker installed (reported in run/started). */
+    private readonly kernels: { name: string; warning?: string } = { name: 'typescript' },
   ) {}
 
   /** Handles one command from the host. */
@@ -217,6 +219,8 @@ export class Runner {
       lr: trainer.optimizer.lr,
       seed: options.seed,
       dataset: { name: data.name, train: data.train.count, test: data.test.count },
+      kernels: this.kernels.name,
+      ...(this.kernels.warning ? { kernelWarning: this.kernels.warning } : {}),
     });
     this.probe(0);
     this.started = Date.now();

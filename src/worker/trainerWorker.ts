@@ -2,14 +2,16 @@
  * The `worker_threads` entry that trains off the extension host's thread: a thin wire between the
  * parent port and the pure `Runner`. Commands that fail the protocol guard are reported, not run.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { useFastKernels } from '../engine/kernels/select';
 import { isWorkerCommand } from '../shared/protocol';
 import { Runner } from './runner';
 
 const port = parentPort;
 if (!port) throw new Error('trainerWorker must run in a worker thread');
 
-const runner = new Runner((event, transfer) => port.postMessage(event, transfer ?? []));
+const kernels = useFastKernels(workerData?.kernels === 'typescript' ? 'typescript' : 'auto');
+const runner = new Runner((event, transfer) => port.postMessage(event, transfer ?? []), undefined, kernels);
 
 port.on('message', (msg: unknown) => {
   if (!isWorkerCommand(msg)) {

@@ -274,7 +274,7 @@ describe('WebAssembly SIMD GEMM', function () {
     });
 
     for (const relaxed of [false, true]) {
-      it(`splits every product (threadMinFlops 0), rows or columns, and still matches (relaxed ${relaxed})`, function () {
+      it(`splits every product (threadMinFlops 0), rows or columns, and still matches (relaxed ${relaxed})`, async function () {
         this.timeout(60000);
         if (relaxed && !wasmRelaxedSimdAvailable()) this.skip();
         const threaded = createWasmGemm({ threads: 2, threadMinFlops: 0, relaxed });
@@ -301,6 +301,19 @@ describe('WebAssembly SIMD GEMM', function () {
             assertClose(form, got, want, a, b, c0, m, k, n, `threads ${form} ${m}×${k}×${n}`);
           }
         }
+        // The worker really computes: once it has booted, it claims the parts handed to it.
+        const { posted, takenBack } = threaded.threadStats;
+        assert.ok(posted > 0);
+        await new Promise((r) => setTimeout(r, 300));
+        const x = random(256 * 256, rng);
+        const out = new Float32Array(256 * 256);
+        for (let i = 0; i < 20; i++) threaded.nn(x, x, out, 256, 256, 256);
+        const s = threaded.threadStats;
+        assert.equal(s.posted - posted, 20);
+        assert.ok(
+          s.takenBack - takenBack < 20,
+          `the worker ran none of 20 parts (${s.takenBack - takenBack} taken back)`,
+        );
       });
     }
   });

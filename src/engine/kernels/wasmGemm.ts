@@ -98,6 +98,11 @@ export interface WasmGemm extends GemmBackend {
    * copies: what the engine will get once big tensors live in WebAssembly memory. For benchmarks.
    */
   raw(form: Form, a: number, b: number, c: number, m: number, k: number, n: number, accumulate: boolean): void;
+  /**
+   * With threads: parts handed to worker threads so far, and how many of them the calling thread
+   * took back because the worker had not started them (a worker still booting, or descheduled).
+   */
+  readonly threadStats: { posted: number; takenBack: number };
   /** Ends the worker threads (if any). The backend must not be used afterwards. */
   dispose(): void;
 }
@@ -187,14 +192,18 @@ const round = (x: number, to: number): number => Math.ceil(x / to) * to;
 // ---- threads: control block and worker ------------------------------------------------------------
 
 /** Int32 slots of a worker's control block (64 bytes each, at the start of the shared memory). */
-const CTL_SEQ = 0; // job number the worker should run; −1: exit
-const CTL_DONE = 1; // last job number finished
-const CTL_ARGS = 2; // the 15 kernel arguments
+const CTL_SEQ = 0; // job number posted to the worker; −1: exit
+const CTL_DONE = 1; // last job number the worker finished
+const CTL_CLAIM = 2; // last job number claimed, by the worker or (stolen back) by the caller
+const CTL_ERROR = 3; // last job number whose kernel threw in the worker
+const CTL_ARGS = 4; // the 15 kernel arguments
 const CTL_BYTES = 128;
 
 /**
  * The worker, as source so it runs from any bundle or from tsx (no file to locate). It instantiates
- * the shared-memory kernel and runs each job posted in its control block.
+ * the shared-memory kernel and runs each job posted in its control block, once it has claimed it
+ * (the caller takes back a job the worker has not claimed when its own part is done, so a worker
+ * that is slow to start or descheduled never stalls a product).
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -212,10 +221,15 @@ for (;;) {
   }
   if (s < 0) break;
   seq = s;
+  if (Atomics.compareExchange(i32, ${CTL_CLAIM}, s - 1, s) !== s - 1) continue; // taken back
   const a = ${CTL_ARGS};
-  gemm(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], i32[a + 7],
-    i32[a + 8], i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], i32[a + 13], i32[a + 14]);
-  Atomics.store(i32, ${CTL_DONE}, seq);
+  try {
+    gemm(i32[a], i32[a + 1], i32[a + 2], i32[a + 3], i32[a + 4], i32[a + 5], i32[a + 6], i32[a + 7],
+      i32[a + 8], i32[a + 9], i32[a + 10], i32[a + 11], i32[a + 12], i32[a + 13], i32[a + 14]);
+  } catch {
+    Atomics.store(i32, ${CTL_ERROR}, s);
+  }
+  Atomics.store(i32, ${CTL_DONE}, s);
   Atomics.notify(i32, ${CTL_DONE});
 }
 `;
@@ -302,6 +316,8 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     }
   }
 
+  const threadStats = { posted: 0, takenBack: 0 };
+
   /** Hands a part to helper h: the same arguments as the kernel. */
   function post(h: Helper, args: number[]): void {
     h.ctl.set(args, CTL_ARGS);
@@ -309,11 +325,18 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     Atomics.store(h.ctl, CTL_SEQ, h.seq);
     Atomics.notify(h.ctl, CTL_SEQ);
   }
-  function join(h: Helper): void {
+  /** Waits for helper h's job, or runs it here if the helper has not started it yet. */
+  function join(h: Helper, job: number[]): void {
+    if (Atomics.compareExchange(h.ctl, CTL_CLAIM, h.seq - 1, h.seq) === h.seq - 1) {
+      threadStats.takenBack++;
+      kernel(...(job as Parameters<KernelFn>));
+      return;
+    }
     let spin = 0;
     while (Atomics.load(h.ctl, CTL_DONE) !== h.seq) {
       if (++spin > 1000) Atomics.wait(h.ctl, CTL_DONE, Atomics.load(h.ctl, CTL_DONE), 1);
     }
+    if (Atomics.load(h.ctl, CTL_ERROR) === h.seq) throw new Error('gemm: the kernel failed in a worker thread');
   }
 
   /** C = op(A)·op(B) on operands in memory: split over the threads when big enough. */
@@ -350,9 +373,9 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
       }
     }
     for (let t = 1; t < jobs.length; t++) post(helpers[t - 1], jobs[t]);
-    const j = jobs[0];
-    kernel(j[0], j[1], j[2], j[3], j[4], j[5], j[6], j[7], j[8], j[9], j[10], j[11], j[12], j[13], j[14]);
-    for (let t = 1; t < jobs.length; t++) join(helpers[t - 1]);
+    threadStats.posted += jobs.length - 1;
+    kernel(...(jobs[0] as Parameters<KernelFn>));
+    for (let t = 1; t < jobs.length; t++) join(helpers[t - 1], jobs[t]);
   }
 
   function run(form: Form, a: Arr, b: Arr, c: Arr, m: number, k: number, n: number, accumulate: boolean): void {
@@ -392,6 +415,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     tn: (a, b, c, m, k, n, accumulate = false) => run('tn', a, b, c, m, k, n, accumulate),
     nt: (a, b, c, m, k, n, accumulate = false) => run('nt', a, b, c, m, k, n, accumulate),
     memoryBytes: () => memory.buffer.byteLength,
+    threadStats,
     alloc(m, k, n) {
       const l = layout(m, k, n);
       return { ...l, view: f32 };
