@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NetworkSpec } from './engine/spec';
 import { replaySaved, serializeSession } from './runs';
+import { decodeRun } from './shared/runFile';
 import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
 import type { RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
@@ -172,6 +173,7 @@ export class Controller implements vscode.Disposable {
 
   /** Shows a saved run (the text of a run file) without retraining. */
   async openRun(text: string, file: string): Promise<TrainingSession> {
+    decodeRun(text, file); // a bad file is refused before the current run is touched
     await this.stop();
     const session = this.newSession();
     replaySaved(session, text, file);
