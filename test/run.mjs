@@ -201,7 +201,9 @@ async function integrationTests() {
 /** Which e2e scenarios run (SCRATCHNET_E2E=train,inside; default both) and in which themes. */
 function e2eSelection() {
   const wanted = (process.env.SCRATCHNET_E2E || 'train,inside').split(',').map((s) => s.trim());
-  const themes = process.env.SCRATCHNET_E2E_THEMES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const themes = process.env.SCRATCHNET_E2E_THEMES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return { wanted, options: themes?.length ? { themes } : {} };
 }
 

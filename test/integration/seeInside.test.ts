@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadDataset } from '../../src/engine/data/dataset';
+import { useFastKernels } from '../../src/engine/kernels/select';
 import { buildNetwork } from '../../src/engine/network';
 import type { Tensor } from '../../src/engine/tensor';
 import { Trainer } from '../../src/engine/trainer';
@@ -125,7 +126,8 @@ suite('see inside (issue 5)', () => {
       () => `${describeSession(session)}; gradient iterations ${JSON.stringify(gradientIterations(session))}`,
     );
     assert.deepEqual(grown.slice(0, first.length), first, 'the history keeps its earlier points');
-    for (let i = 1; i < grown.length; i++) assert.ok(grown[i] > grown[i - 1], `increasing iterations ${grown.join(',')}`);
+    for (let i = 1; i < grown.length; i++)
+      assert.ok(grown[i] > grown[i - 1], `increasing iterations ${grown.join(',')}`);
     const snap = st.snapshot(null);
     assert.deepEqual(
       snap.gradients.map((g) => g.name),
@@ -175,7 +177,10 @@ suite('see inside (issue 5)', () => {
     );
     let changed = 0;
     for (let i = 0; i < f0.data.length; i++) if (Math.abs(f0.data[i] - f2.data[i]) > 1e-6) changed++;
-    assert.ok(changed > f0.data.length / 2, `only ${changed} of ${f0.data.length} filter pixels changed in 6 iterations`);
+    assert.ok(
+      changed > f0.data.length / 2,
+      `only ${changed} of ${f0.data.length} filter pixels changed in 6 iterations`,
+    );
     assert.equal(session.store.filters, f2, 'the store keeps the latest filters');
     const act = session.store.activations;
     assert.deepEqual(
@@ -222,11 +227,18 @@ suite('see inside (issue 5)', () => {
       () => describeSession(session),
     );
     assert.equal(session.store.state, 'paused');
-    assert.equal(session.store.losses[session.store.losses.length - 1], cursors[7].loss, 'the stepped loss is recorded');
+    assert.equal(
+      session.store.losses[session.store.losses.length - 1],
+      cursors[7].loss,
+      'the stepped loss is recorded',
+    );
 
     // The same run in this process, from the same seeds: the same numbers.
     const started = session.store.started!;
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    // The worker's GEMM kernels (WebAssembly SIMD where available), or the sums round differently.
+    // This bundle has its own copy of the engine: the extension's choice is not touched.
+    useFastKernels();
     const data = loadDataset({ dir: path.join(ext.extensionPath, 'data', 'mnist'), trainLimit: 2000, testLimit: 500 });
     const net = buildNetwork(started.spec, { seed: started.seed });
     const trainer = new Trainer(net, data.train, data.test, { seed: started.seed + 1 });
@@ -283,7 +295,12 @@ suite('see inside (issue 5)', () => {
     assert.equal(c1.label, 'forward · affine1');
     assert.equal(c1.iteration, k + 3);
     await vscode.commands.executeCommand('scratchnet.stepBatch');
-    await waitFor('iteration k + 3', () => session.store.iteration === k + 3, 15_000, () => describeSession(session));
+    await waitFor(
+      'iteration k + 3',
+      () => session.store.iteration === k + 3,
+      15_000,
+      () => describeSession(session),
+    );
     assert.equal(session.store.cursor?.iteration, k + 3);
 
     // One more step, then Resume finishes the batch and trains on.
@@ -323,7 +340,12 @@ suite('see inside (issue 5)', () => {
     const session = await trainPreset({ ...SHORT_RUN, startPaused: true });
     await waitForState(session, 'paused', 30_000);
     await vscode.commands.executeCommand('scratchnet.runGradientCheck');
-    const g = await waitFor('a gradient check result', () => session.store.gradcheck, 60_000, () => describeSession(session));
+    const g = await waitFor(
+      'a gradient check result',
+      () => session.store.gradcheck,
+      60_000,
+      () => describeSession(session),
+    );
     assert.equal(g.iteration, 0);
     assert.deepEqual(
       g.params.map((p) => p.name),
@@ -333,7 +355,8 @@ suite('see inside (issue 5)', () => {
       g.params.map((p) => p.layer),
       ['affine1', 'affine1', 'affine2', 'affine2'],
     );
-    for (const p of g.params) assert.ok(p.pass && p.relativeError <= g.bound, `${p.name}: relative error ${p.relativeError}`);
+    for (const p of g.params)
+      assert.ok(p.pass && p.relativeError <= g.bound, `${p.name}: relative error ${p.relativeError}`);
     assert.ok(g.maxRelativeError <= g.bound, `max relative error ${g.maxRelativeError} (bound ${g.bound})`);
     assert.equal(session.store.state, 'paused', 'the check leaves the run paused');
     assert.equal(c.panel.visible, true, 'the check shows the panel');
@@ -346,9 +369,19 @@ suite('see inside (issue 5)', () => {
     const session = await trainPreset({ epochs: 2, startPaused: true, probeEvery: 1000 });
     await waitForState(session, 'paused', 60_000);
     for (let i = 0; i < 57; i++) await vscode.commands.executeCommand('scratchnet.stepBatch');
-    await waitFor('57 iterations', () => session.store.iteration === 57, 60_000, () => describeSession(session));
+    await waitFor(
+      '57 iterations',
+      () => session.store.iteration === 57,
+      60_000,
+      () => describeSession(session),
+    );
     await vscode.commands.executeCommand('scratchnet.runGradientCheck');
-    const g = await waitFor('a gradient check result', () => session.store.gradcheck, 60_000, () => describeSession(session));
+    const g = await waitFor(
+      'a gradient check result',
+      () => session.store.gradcheck,
+      60_000,
+      () => describeSession(session),
+    );
     assert.equal(g.iteration, 57);
     for (const p of g.params) assert.ok(p.pass, `${p.name}: relative error ${p.relativeError} (bound ${g.bound})`);
   });
@@ -358,25 +391,52 @@ suite('see inside (issue 5)', () => {
     const session = await trainPreset({ trainLimit: 300, testLimit: 100, startPaused: true }, 'simple-convnet');
     await waitForState(session, 'paused', 60_000);
     await vscode.commands.executeCommand('scratchnet.runGradientCheck');
-    const g = await waitFor('a gradient check result', () => session.store.gradcheck, 200_000, () => describeSession(session));
+    const g = await waitFor(
+      'a gradient check result',
+      () => session.store.gradcheck,
+      200_000,
+      () => describeSession(session),
+    );
     assert.deepEqual(
       g.params.map((p) => p.name),
       ['conv1.W', 'conv1.b', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'],
     );
     const failing = g.params.filter((p) => !p.pass).map((p) => `${p.name} ${p.relativeError.toExponential(2)}`);
-    assert.deepEqual(failing, [], `bound ${g.bound}; all: ${g.params.map((p) => `${p.name} ${p.relativeError.toExponential(2)}`).join(', ')}`);
+    assert.deepEqual(
+      failing,
+      [],
+      `bound ${g.bound}; all: ${g.params.map((p) => `${p.name} ${p.relativeError.toExponential(2)}`).join(', ')}`,
+    );
   });
 
   test('Run Gradient Check while training runs: the check passes and training goes on', async function () {
     this.timeout(120_000);
     const session = await trainPreset(LONG_RUN);
-    await waitFor('some iterations', () => session.store.iteration > 2, 60_000, () => describeSession(session));
+    await waitFor(
+      'some iterations',
+      () => session.store.iteration > 2,
+      60_000,
+      () => describeSession(session),
+    );
     await vscode.commands.executeCommand('scratchnet.runGradientCheck');
-    const g = await waitFor('a gradient check result', () => session.store.gradcheck, 60_000, () => describeSession(session));
+    const g = await waitFor(
+      'a gradient check result',
+      () => session.store.gradcheck,
+      60_000,
+      () => describeSession(session),
+    );
     assert.ok(g.iteration > 0, `checked at iteration ${g.iteration}`);
-    assert.ok(g.params.every((p) => p.pass), JSON.stringify(g.params));
+    assert.ok(
+      g.params.every((p) => p.pass),
+      JSON.stringify(g.params),
+    );
     const at = session.store.iteration;
-    await waitFor('more iterations', () => session.store.iteration > at, 30_000, () => describeSession(session));
+    await waitFor(
+      'more iterations',
+      () => session.store.iteration > at,
+      30_000,
+      () => describeSession(session),
+    );
   });
 
   test('Save Run to a file, then Open Run of it: a saved session with the same losses, epochs and layers', async function () {
@@ -406,8 +466,18 @@ suite('see inside (issue 5)', () => {
       assert.deepEqual([...b.losses], [...a.losses], 'the same losses');
       assert.deepEqual([...b.lossIterations], [...a.lossIterations]);
       assert.deepEqual(
-        b.epochs.map(({ epoch, iteration, trainAccuracy, testAccuracy }) => ({ epoch, iteration, trainAccuracy, testAccuracy })),
-        a.epochs.map(({ epoch, iteration, trainAccuracy, testAccuracy }) => ({ epoch, iteration, trainAccuracy, testAccuracy })),
+        b.epochs.map(({ epoch, iteration, trainAccuracy, testAccuracy }) => ({
+          epoch,
+          iteration,
+          trainAccuracy,
+          testAccuracy,
+        })),
+        a.epochs.map(({ epoch, iteration, trainAccuracy, testAccuracy }) => ({
+          epoch,
+          iteration,
+          trainAccuracy,
+          testAccuracy,
+        })),
         'the same epochs',
       );
       assert.deepEqual(b.started?.layers, a.started?.layers, 'the same layers');
@@ -491,7 +561,10 @@ suite('see inside (issue 5)', () => {
     }
     assert.equal(msgs.errors.length, 1, JSON.stringify(msgs.errors));
     // A file that cannot be read must not cost the user the run they have.
-    assert.ok(c.session === session, `the paused run is still the current session (now: ${describeSession(c.session)})`);
+    assert.ok(
+      c.session === session,
+      `the paused run is still the current session (now: ${describeSession(c.session)})`,
+    );
     assert.equal(session.store.state, 'paused', describeSession(session));
     assert.equal(session.active, true, 'its worker still runs');
     assert.deepEqual(
@@ -513,7 +586,12 @@ suite('see inside (issue 5)', () => {
     assert.equal(session.kind, 'experiment');
     const rec = recordEvents(session);
     try {
-      const r = await waitFor('the experiment result', () => session.store.experiment, 200_000, () => describeSession(session));
+      const r = await waitFor(
+        'the experiment result',
+        () => session.store.experiment,
+        200_000,
+        () => describeSession(session),
+      );
       assert.equal(r.name, 'weight-init-histogram');
       assert.equal(r.result.experiment, 'weight-init-histogram');
       assert.equal(r.result.results.length, 12);
