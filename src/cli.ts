@@ -19,7 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; 
   bench: { run: benchCommand, help: 'training throughput over timed windows: --net two-layer|simple-convnet [--windows N] [--window-seconds S] [--json]' },
   experiment: {
     run: experimentCommand,
-    help: "run one of the book's chapter-6 experiments: NAME [--iterations N] [--epochs N] [--trials N] [--seed S] [--json]",
+    help: "run one of the book's chapter-6 experiments: NAME [--iterations N] [--epochs N] [--trials N] [--seed S] [--test-limit N] [--inverted] [--data-dir DIR] [--json]",
   },
   gradcheck: { run: gradcheckCommand, help: 'compare backprop with numerical gradients: --preset NAME [--dtype float64|float32] [--batch N] [--json]' },
 };

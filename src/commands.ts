@@ -131,10 +131,10 @@ const SHORT_EXPERIMENT: Record<string, Record<string, number>> = {
   'optimizer-compare': { iterations: 300 },
   'weight-init-compare': { iterations: 300 },
   'weight-init-histogram': {},
-  batchnorm: { epochs: 3 },
-  'overfit-weight-decay': { epochs: 50 },
-  'overfit-dropout': { epochs: 50 },
-  'hyperparameter-search': { epochs: 5, trials: 10 },
+  batchnorm: { epochs: 8 },
+  'overfit-weight-decay': { epochs: 50, testLimit: 1000 },
+  'overfit-dropout': { epochs: 50, testLimit: 1000 },
+  'hyperparameter-search': { epochs: 20, trials: 10 },
 };
 
 /** Arguments "Run Experiment…" accepts when called programmatically. */
