@@ -145,7 +145,7 @@ function expectedSteps(iterations) {
   const spec = structuredClone(e.findPreset('two-layer').spec);
   spec.training = { ...spec.training, epochs: EPOCHS };
   delete spec.training.iterations;
-  const data = e.loadDataset({ dir: path.join(REPO, 'data', 'mnist') });
+  const data = e.loadDataset({ dir: e.defaultMnistDir([REPO]) });
   const net = e.buildNetwork(spec, { seed: SEED });
   const trainer = new e.Trainer(net, data.train, data.test, { seed: SEED + 1 });
   for (let i = 0; i < iterations; i++) trainer.step();

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadDataset } from '../../src/engine/data/dataset';
+import { defaultMnistDir, loadDataset } from '../../src/engine/data/dataset';
 import { useFastKernels } from '../../src/engine/kernels/select';
 import { buildNetwork } from '../../src/engine/network';
 import type { Tensor } from '../../src/engine/tensor';
@@ -239,7 +239,7 @@ suite('see inside (issue 5)', () => {
     // The worker's GEMM kernels (WebAssembly SIMD where available), or the sums round differently.
     // This bundle has its own copy of the engine: the extension's choice is not touched.
     useFastKernels();
-    const data = loadDataset({ dir: path.join(ext.extensionPath, 'data', 'mnist'), trainLimit: 2000, testLimit: 500 });
+    const data = loadDataset({ dir: defaultMnistDir([ext.extensionPath]), trainLimit: 2000, testLimit: 500 });
     const net = buildNetwork(started.spec, { seed: started.seed });
     const trainer = new Trainer(net, data.train, data.test, { seed: started.seed + 1 });
     for (let i = 0; i < k; i++) trainer.step();
