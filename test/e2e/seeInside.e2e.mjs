@@ -24,17 +24,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { RESULTS_DIR, startCodeServer } from '../harness/codeServer.mjs';
-import {
-  findFrameWith,
-  launchBrowser,
-  newPage,
-  openWorkbench,
-  pickQuickItem,
-  runCommand,
-  screenshot,
-} from '../harness/e2e.mjs';
-import { THEMES } from './train.e2e.mjs';
+import { startCodeServer } from '../harness/codeServer.mjs';
+import { findFrameWith, newPage, openWorkbench, pickQuickItem, runCommand, screenshot } from '../harness/e2e.mjs';
+import { assert, runIfMain, runScenario, THEMES, until } from './steps.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -100,27 +92,6 @@ function makeWorkspace() {
   };
   fs.writeFileSync(path.join(folder, CONVNET_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return { root, folder };
-}
-
-/** Polls `fn` until it returns a truthy value; fails with `what` and the last value seen. */
-async function until(what, fn, timeoutMs = 30_000, interval = 200) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err.message;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, interval));
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
 }
 
 /** Mean of an engine tensor, summed in order in float64 (as the worker's summaries do). */
@@ -650,55 +621,8 @@ async function scenario(theme, browser, t, log, setPage) {
  * Runs the scenario for each theme; prints each step. Resolves { passed, failed, steps }.
  * @param {{ themes?: string[], log?: (line: string) => void }} [options]
  */
-export async function runSeeInsideE2E({ themes = Object.keys(THEMES), log = (l) => console.log(l) } = {}) {
-  const steps = [];
-  let currentPage;
-  const t = async (name, fn) => {
-    const started = Date.now();
-    try {
-      await fn();
-      steps.push({ name, ok: true });
-      log(`  ✔ ${name} (${Date.now() - started} ms)`);
-    } catch (err) {
-      steps.push({ name, ok: false, error: err.message });
-      log(`  ✘ ${name} (${Date.now() - started} ms)\n${String(err.message).replace(/^/gm, '       ')}`);
-      if (currentPage) {
-        const file = await screenshot(currentPage, `failure-${name.slice(0, 60)}`).catch(() => undefined);
-        if (file) log(`       screenshot ${path.relative(process.cwd(), file)}`);
-      }
-    }
-  };
-  const browser = await launchBrowser();
-  try {
-    for (const theme of themes) {
-      if (!THEMES[theme]) throw new Error(`unknown theme ${theme}; known: ${Object.keys(THEMES).join(', ')}`);
-      try {
-        await scenario(theme, browser, t, log, (p) => (currentPage = p));
-      } catch (err) {
-        steps.push({ name: `${theme}: scenario`, ok: false, error: err.message });
-        log(`  ✘ ${theme}: scenario could not run\n${String(err.stack || err.message).replace(/^/gm, '       ')}`);
-      }
-      currentPage = undefined;
-    }
-  } finally {
-    await browser.close().catch(() => {});
-  }
-  log(`  screenshots: ${path.relative(process.cwd(), path.join(RESULTS_DIR, 'screenshots'))}/`);
-  const passed = steps.filter((s) => s.ok).length;
-  const failed = steps.length - passed;
-  return { passed, failed, steps };
+export function runSeeInsideE2E(options) {
+  return runScenario(scenario, options);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const themes = process.argv.slice(2);
-  runSeeInsideE2E(themes.length ? { themes } : {})
-    .then((r) => {
-      console.log(`${r.passed} passed, ${r.failed} failed`);
-      process.exitCode = r.failed || !r.passed ? 1 : 0;
-    })
-    .catch((err) => {
-      console.error(err.stack || err.message);
-      console.log('0 passed, 1 failed');
-      process.exit(1);
-    });
-}
+runIfMain(import.meta.url, runSeeInsideE2E);
