@@ -23,6 +23,8 @@ export interface TrainOptions {
   evalTrainLimit?: number;
   /** Evaluate accuracy on at most this many test samples (default all). */
   evalTestLimit?: number;
+  /** Keep every iteration's loss in `losses` (default true; a long-lived worker streams them instead). */
+  keepLosses?: boolean;
 }
 
 /** Accuracies measured at the end of an epoch. */
@@ -54,8 +56,9 @@ export class Trainer {
   iteration = 0;
   /** Whole epochs completed so far. */
   epoch = 0;
-  /** Loss of every iteration so far. */
+  /** Loss of every iteration so far (empty when `keepLosses` is false). */
   readonly losses: number[] = [];
+  private readonly keepLosses: boolean;
   readonly epochs: EpochResult[] = [];
   private readonly rng: Rng;
   private order: Int32Array;
@@ -92,6 +95,7 @@ export class Trainer {
     this.tBuf = new Uint8Array(this.batchSize);
     this.evalTrainLimit = Math.min(opts.evalTrainLimit ?? train.count, train.count);
     this.evalTestLimit = Math.min(opts.evalTestLimit ?? test.count, test.count);
+    this.keepLosses = opts.keepLosses ?? true;
   }
 
   /** True once every planned iteration has run. */
@@ -136,7 +140,7 @@ export class Trainer {
     if (!Number.isFinite(loss)) throw new DivergenceError(this.iteration + 1, loss);
     this.optimizer.update(this.net.params());
     this.iteration++;
-    this.losses.push(loss);
+    if (this.keepLosses) this.losses.push(loss);
     const epochEnded = this.iteration % this.itersPerEpoch === 0;
     if (epochEnded) this.epoch++;
     return { loss, epochEnded };

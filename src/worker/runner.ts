@@ -198,7 +198,8 @@ export class Runner {
     }
     let trainer: Trainer;
     try {
-      trainer = new Trainer(net, data.train, data.test, { seed: options.seed + 1 });
+      // The losses stream to the host, which keeps a bounded history: the worker keeps none.
+      trainer = new Trainer(net, data.train, data.test, { seed: options.seed + 1, keepLosses: false });
     } catch (e) {
       this.fail('training set-up', e, false);
       return;
