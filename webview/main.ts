@@ -31,46 +31,15 @@ observeTheme(() => {
   view.setTheme({ state, progress, theme });
 });
 
-/**
- * Streamed updates redraw at most four times a second: on a 2-core machine a panel that redraws its
- * charts on every metrics message takes most of a core from the training worker. What the user asked
- * for (a selection, a step, a state change, a snapshot) is drawn on the next frame.
- */
-const MIN_RENDER_MS = 250;
 let frame = 0;
-let timer: ReturnType<typeof setTimeout> | undefined;
-let lastRender = -Infinity;
-
-function scheduleRender(urgent = true): void {
-  if (frame) return;
-  const wait = urgent ? 0 : lastRender + MIN_RENDER_MS - performance.now();
-  if (wait <= 0) {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    frame = requestAnimationFrame(render);
-  } else if (timer === undefined) {
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (!frame) frame = requestAnimationFrame(render);
-    }, wait);
-  }
+function scheduleRender(): void {
+  if (!frame) frame = requestAnimationFrame(render);
 }
 
 function render(): void {
   frame = 0;
-  lastRender = performance.now();
   view.render({ state, progress, theme });
 }
-
-/** Messages that stream while training; everything else is drawn at once. */
-const STREAMED: ReadonlySet<string> = new Set([
-  'train/metrics',
-  'probe/params',
-  'probe/histograms',
-  'probe/gradients',
-  'probe/filters',
-  'experiment/progress',
-]);
 
 /** Selects a layer in the view (or clears the selection), tells the host and remembers it. */
 function select(id: string | null): void {
@@ -103,10 +72,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     }
   }
   if (msg.type === 'select/layer' || msg.type === 'snapshot' || msg.type === 'run/started') remember();
-  scheduleRender(!STREAMED.has(msg.type));
+  scheduleRender();
 });
 
-window.addEventListener('resize', () => scheduleRender());
+window.addEventListener('resize', scheduleRender);
 
 render();
 post({ type: 'ready' });
