@@ -207,7 +207,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
         });
       }
       if (!uri) return undefined;
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      await writeWhole(uri, new TextEncoder().encode(text));
       void vscode.window.showInformationMessage(`Scratchnet: run saved to ${vscode.workspace.asRelativePath(uri)}`);
       return uri;
     } catch (e) {
@@ -241,4 +241,20 @@ export function registerCommands(context: vscode.ExtensionContext, controller: C
     if (controller.session) controller.panel.show(controller.session, false);
     else void vscode.window.showInformationMessage('Scratchnet: no run yet. Run "Scratchnet: Train Network" first.');
   });
+}
+
+/**
+ * Writes a file so that no reader ever sees half of it: the bytes go to a sibling file first, which
+ * is then renamed over the target (a rename is atomic within one file system). A saved run is
+ * megabytes; written in place, a reader could catch it mid-write.
+ */
+async function writeWhole(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  const partial = uri.with({ path: `${uri.path}.partial` });
+  try {
+    await vscode.workspace.fs.writeFile(partial, bytes);
+    await vscode.workspace.fs.rename(partial, uri, { overwrite: true });
+  } catch (e) {
+    await vscode.workspace.fs.delete(partial).then(undefined, () => undefined);
+    throw e;
+  }
 }

@@ -552,20 +552,23 @@ async function scenario(theme, browser, t, log, setPage) {
       log(`    the save dialog proposes "${proposed}"`);
       assert(proposed === savedFile, `proposed "${proposed}", expected ${savedFile}`);
       await answerFileDialog(page, savedFile);
-      await until('the saved file', () => fs.existsSync(savedFile) && fs.statSync(savedFile).size > 1000, 30_000);
-      const run = JSON.parse(fs.readFileSync(savedFile, 'utf8'));
-      assert(run.name === 'simple-convnet', `saved name ${run.name}`);
-      assert(run.iteration === CONVNET_ITERATIONS, `saved at iteration ${run.iteration}`);
+      // The notification comes after the write has finished (the host writes a sibling file and
+      // renames it, so the file is never seen half written).
       const messages = await until(
         'the "run saved" notification',
         async () => {
           const m = await notificationCenter(page);
           return m.some((x) => /run saved to simple-convnet\.scratchnet-run\.json/.test(x)) ? m : undefined;
         },
-        10_000,
+        30_000,
         500,
       );
       log(`    notifications: ${JSON.stringify(messages)}`);
+      assert(fs.existsSync(savedFile), `${savedFile} does not exist after the "run saved" notification`);
+      assert(!fs.existsSync(`${savedFile}.partial`), 'the partial file was left behind');
+      const run = JSON.parse(fs.readFileSync(savedFile, 'utf8'));
+      assert(run.name === 'simple-convnet', `saved name ${run.name}`);
+      assert(run.iteration === CONVNET_ITERATIONS, `saved at iteration ${run.iteration}`);
     });
 
     await t(`${theme}: F1 → Scratchnet: Open Run of the saved file shows the saved run`, async () => {
