@@ -1,28 +1,103 @@
 // Measures training throughput in the real editor against the CLI, for the same preset and seed:
 // starts code-server with the extension, trains two-layer from the command palette with the panel
-// open (once with the default probe rate, once with every probe on every iteration), reads the
-// samples/s the panel shows, then runs `scratchnet train` headless. Prints one JSON line.
+// open, reads the samples/s the panel shows (training time: whole slices with probes and messages,
+// per-epoch evaluation left out, as the CLI leaves it out), then runs `scratchnet train` headless.
+// Runs alternate (CLI, editor, CLI, editor …) so both see the same machine. While the editor
+// trains, it also records the CPU time of every process (and of the extension host's threads:
+// the training worker is one of them), to show where the other core went.
 //
-//   node scripts/measure-throughput.mjs [epochs=3]
+//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50] [--probe-min-ms N]
+//
+// Prints one JSON line at the end (and the CPU breakdown of each editor run before it).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startCodeServer } from '../test/harness/codeServer.mjs';
 import { findFrameWith, launchBrowser, newPage, openWorkbench, pickQuickItem, runCommand } from '../test/harness/e2e.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const epochs = Number(process.argv[2] ?? 3);
+const { values: args } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '2' },
+    'probe-every': { type: 'string', default: '50' },
+    'probe-min-ms': { type: 'string' },
+  },
+});
+const epochs = Number(args.epochs);
+const runs = Number(args.runs);
+const probeEvery = Number(args['probe-every']);
+const probeMinMs = args['probe-min-ms'] === undefined ? undefined : Number(args['probe-min-ms']);
+const TICK = 100; // clock ticks per second of /proc/*/stat (USER_HZ, 100 on Linux)
 
-async function inEditor(probeEvery) {
-  const ws = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-tp-'));
-  const server = await startCodeServer({
-    extensionPath: repo,
-    workspace: ws,
-    settings: { 'scratchnet.epochs': epochs, 'scratchnet.seed': 1, 'scratchnet.probeEvery': probeEvery },
-    name: `throughput-${probeEvery}`,
-  });
+/** CPU seconds (user + system) of one /proc stat file, or undefined when it vanished. */
+function cpuOf(file) {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a process is, from its command line. */
+function labelOf(pid) {
+  let cmd = '';
+  try {
+    cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+  if (/chrom/.test(cmd)) {
+    const type = /--type=([\w-]+)/.exec(cmd)?.[1];
+    return `chromium ${type ?? 'browser'}`;
+  }
+  if (/--type=extensionHost/.test(cmd)) return 'extension host';
+  if (/--type=ptyHost/.test(cmd)) return 'code-server pty host';
+  if (/--type=fileWatcher/.test(cmd)) return 'code-server file watcher';
+  if (/code-server/.test(cmd)) return 'code-server';
+  return undefined;
+}
+
+/** CPU seconds per process label, and per thread of the extension host. */
+function snapshot() {
+  const byLabel = {};
+  const threads = {};
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const label = labelOf(pid);
+    if (!label) continue;
+    byLabel[label] = (byLabel[label] ?? 0) + (cpuOf(`/proc/${pid}/stat`) ?? 0);
+    if (label === 'extension host') {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        let name = tid;
+        try {
+          name = `${fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()} ${tid}`;
+        } catch {}
+        threads[name] = cpuOf(`/proc/${pid}/task/${tid}/stat`) ?? 0;
+      }
+    }
+  }
+  return { byLabel, threads, at: performance.now() };
+}
+
+/** Share of one core used by each label (and busy extension-host threads) between two snapshots. */
+function cpuShares(a, b) {
+  const seconds = (b.at - a.at) / 1000;
+  const share = (x, y) => Math.round((100 * ((y ?? 0) - (x ?? 0))) / seconds);
+  const processes = Object.fromEntries(Object.keys(b.byLabel).map((k) => [k, share(a.byLabel[k], b.byLabel[k])]).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]));
+  const threads = Object.fromEntries(Object.keys(b.threads).map((k) => [k, share(a.threads[k], b.threads[k])]).filter(([, v]) => v >= 3).sort((x, y) => y[1] - x[1]));
+  return { seconds: Math.round(seconds * 10) / 10, percentOfOneCore: processes, extensionHostThreads: threads };
+}
+
+async function inEditor() {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-tp-'));
+  const settings = { 'scratchnet.epochs': epochs, 'scratchnet.seed': 1, 'scratchnet.probeEvery': probeEvery };
+  if (probeMinMs !== undefined) settings['scratchnet.probeMinMs'] = probeMinMs;
+  const server = await startCodeServer({ extensionPath: repo, workspace: ws, settings, name: `throughput-${probeEvery}` });
   const browser = await launchBrowser();
   try {
     const page = await newPage(browser);
@@ -30,13 +105,15 @@ async function inEditor(probeEvery) {
     await runCommand(page, 'Scratchnet: Train Network');
     await pickQuickItem(page, 'two-layer');
     const frame = await findFrameWith(page, '#graph', 60_000);
+    const before = snapshot();
     const deadline = Date.now() + 600_000;
     while (!/done/i.test((await frame.locator('#state-badge').textContent()) ?? '')) {
       if (Date.now() > deadline) throw new Error('the run did not finish in 10 minutes');
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 250));
     }
+    const cpu = cpuShares(before, snapshot());
     const speed = (await frame.locator('#speed').textContent()) ?? '';
-    return Number(speed.replace(/[^\d.]/g, ''));
+    return { samplesPerSecond: Number(speed.replace(/[^\d.]/g, '')), cpu };
   } finally {
     await browser.close();
     await server.stop();
@@ -48,10 +125,26 @@ function headless() {
   return JSON.parse(out.trim().split('\n').pop()).samplesPerSecond;
 }
 
-const cli1 = headless();
-const panel = await inEditor(50);
-const cli2 = headless();
-const probed = await inEditor(1);
-const cli3 = headless();
-const cli = (cli1 + cli2 + cli3) / 3;
-console.log(JSON.stringify({ epochs, cli: [cli1, cli2, cli3], panelDefaultProbes: panel, panelEveryProbe: probed, ratioDefault: panel / cli, ratioEveryProbe: probed / cli }));
+const cli = [];
+const panel = [];
+for (let r = 0; r < runs; r++) {
+  cli.push(headless());
+  const e = await inEditor();
+  panel.push(e.samplesPerSecond);
+  console.error(`editor run ${r + 1}: ${e.samplesPerSecond} samples/s (CLI before it ${cli[cli.length - 1]}); CPU: ${JSON.stringify(e.cpu)}`);
+}
+cli.push(headless());
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ratios = panel.map((p, i) => p / ((cli[i] + cli[i + 1]) / 2));
+console.log(
+  JSON.stringify({
+    epochs,
+    probeEvery,
+    probeMinMs: probeMinMs ?? 'default',
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    cli,
+    panel,
+    ratios: ratios.map((x) => Math.round(x * 1000) / 1000),
+    medianRatio: Math.round(median(ratios) * 1000) / 1000,
+  }),
+);

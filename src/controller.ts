@@ -11,6 +11,9 @@ import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
 import type { RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
 import { LayerDetailView } from './views/layerDetailView';
+
+/** Least time between two updates of the training notification's progress. */
+const PROGRESS_MS = 500;
 import { LayersProvider, type LayerNode } from './views/layersView';
 
 export class Controller implements vscode.Disposable {
@@ -126,9 +129,12 @@ export class Controller implements vscode.Disposable {
         new Promise<void>((resolve) => {
           token.onCancellationRequested(() => void session.stop());
           let reported = 0;
+          // Twice a second is enough for a notification; each update costs the workbench a layout.
+          let lastReport = -Infinity;
           const off = session.onEvent((e) => {
             const total = session.store.started?.totalIterations ?? 0;
-            if (e.type === 'train/metrics' && total > 0) {
+            if (e.type === 'train/metrics' && total > 0 && Date.now() - lastReport >= PROGRESS_MS) {
+              lastReport = Date.now();
               const pct = (100 * e.iteration) / total;
               progress.report({
                 increment: pct - reported,

@@ -2,11 +2,11 @@
  * The webview entry (bundled into dist/webview.js). Builds the training panel, or the side-bar detail
  * view when the document says `data-mode="detail"`, tells the host it is `ready`, folds every valid
  * host message into the state with the pure reducer and redraws at most once per animation frame
- * (and after a resize or a theme change). Only the selected layer is kept with `setState` (UI-only
- * state), and the latest experiment progress beside the state; everything about the run comes from
+ * (and after a resize or a theme change); what streams while training is drawn at most four times a
+ * second. Only the selected layer is kept with `setState` (UI-only state), and the latest experiment progress beside the state; everything about the run comes from
  * the host's snapshot and events.
  */
-import { isHostToWebview, type ExperimentProgressEvent, type WebviewToHost } from '../src/shared/protocol';
+import { isHostToWebview, STREAMED_EVENT_TYPES, type ExperimentProgressEvent, type WebviewToHost } from '../src/shared/protocol';
 import { observeTheme, readChartTheme } from './charts/theme';
 import { initialState, type PanelState, reduce, reduceProgress } from './state';
 import { DetailView, PanelView, type View } from './views';
@@ -31,13 +31,40 @@ observeTheme(() => {
   view.setTheme({ state, progress, theme });
 });
 
+/**
+ * Messages that stream while training runs. They are folded into the state at once but drawn at
+ * most every STREAM_RENDER_MS: the panel stays live while the renderer leaves the CPU to the
+ * training worker (on two cores, drawing every message cost the worker a tenth of its speed).
+ * Everything else (a click, a step, a state change, a snapshot) draws on the next frame.
+ */
+const STREAMED = new Set<string>(['batch', ...STREAMED_EVENT_TYPES]);
+const STREAM_RENDER_MS = 250;
 let frame = 0;
-function scheduleRender(): void {
-  if (!frame) frame = requestAnimationFrame(render);
+let timer: ReturnType<typeof setTimeout> | undefined;
+let lastRender = -Infinity;
+
+function scheduleRender(streamed = false): void {
+  if (frame) return;
+  if (streamed) {
+    const wait = lastRender + STREAM_RENDER_MS - performance.now();
+    if (wait > 0) {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        scheduleRender();
+      }, wait);
+      return;
+    }
+  }
+  frame = requestAnimationFrame(render);
 }
 
 function render(): void {
   frame = 0;
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    timer = undefined;
+  }
+  lastRender = performance.now();
   view.render({ state, progress, theme });
 }
 
@@ -72,10 +99,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     }
   }
   if (msg.type === 'select/layer' || msg.type === 'snapshot' || msg.type === 'run/started') remember();
-  scheduleRender();
+  scheduleRender(STREAMED.has(msg.type));
 });
 
-window.addEventListener('resize', scheduleRender);
+window.addEventListener('resize', () => scheduleRender());
 
 render();
 post({ type: 'ready' });

@@ -89,6 +89,8 @@ export function initialState(): PanelState {
  */
 export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MAX_LOSS_POINTS): PanelState {
   switch (msg.type) {
+    case 'batch':
+      return msg.messages.reduce((s, m) => reduce(s, m, maxLossPoints), state);
     case 'snapshot':
       return {
         started: msg.started,

@@ -33,6 +33,12 @@ export interface RunOptions {
   testLimit?: number;
   /** Heavy probes (parameter statistics) every this many iterations. */
   probeEvery: number;
+  /**
+   * Least time between two probes while training runs (ms; default PROBE_MIN_MS): a due probe is
+   * skipped when the last one was more recent, so a fast run is probed at most ~10 times a second
+   * whatever `probeEvery` says (the panel cannot show more). 0 probes exactly every `probeEvery`.
+   */
+  probeMinMs?: number;
   /** Start paused, before the first iteration. */
   startPaused?: boolean;
 }
@@ -316,7 +322,30 @@ export interface Snapshot {
 export type HostToWebview =
   | Snapshot
   | Exclude<WorkerEvent, WeightsEvent>
-  | { type: 'select/layer'; id: string | null };
+  | { type: 'select/layer'; id: string | null }
+  | StreamBatch;
+
+/** Worker events that stream while training runs (the host sends them to webviews in batches). */
+export type StreamedEvent = MetricsEvent | ParamStatsEvent | GradientsEvent | HistogramsEvent | FiltersEvent;
+export const STREAMED_EVENT_TYPES: readonly StreamedEvent['type'][] = [
+  'train/metrics',
+  'probe/params',
+  'probe/gradients',
+  'probe/histograms',
+  'probe/filters',
+];
+
+/**
+ * Streamed events gathered over a fraction of a second, in the order they happened: one message
+ * through the webview transport instead of dozens (each costs the editor's renderer a hop).
+ */
+export interface StreamBatch {
+  type: 'batch';
+  messages: StreamedEvent[];
+}
+
+/** Largest number of events one batch may carry. */
+export const MAX_BATCH = 1000;
 
 /** UI commands from the webview. */
 export type WebviewCommandName = 'pause' | 'resume' | 'stop' | 'step' | 'stepBatch' | 'gradcheck';
@@ -597,6 +626,13 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
     );
   }
   if (v.type === 'select/layer') return v.id === null || (isStr(v.id) && LAYER_ID.test(v.id));
+  if (v.type === 'batch') {
+    return (
+      Array.isArray(v.messages) &&
+      v.messages.length <= MAX_BATCH &&
+      v.messages.every((m) => isWorkerEvent(m) && (STREAMED_EVENT_TYPES as readonly string[]).includes(m.type))
+    );
+  }
   return isWorkerEvent(v) && v.type !== 'run/weights';
 }
 
@@ -605,7 +641,7 @@ export function isWorkerCommand(v: unknown): v is WorkerCommand {
   if (!isObj(v) || !isStr(v.type)) return false;
   switch (v.type) {
     case 'run/start':
-      return isObj(v.spec) && isObj(v.options) && isFiniteNum(v.options.seed) && isFiniteNum(v.options.probeEvery) && isStr(v.extensionPath);
+      return isObj(v.spec) && isObj(v.options) && isFiniteNum(v.options.seed) && isFiniteNum(v.options.probeEvery) && (v.options.probeMinMs === undefined || (isFiniteNum(v.options.probeMinMs) && v.options.probeMinMs >= 0)) && isStr(v.extensionPath);
     case 'run/pause':
     case 'run/resume':
     case 'run/stop':

@@ -29,6 +29,8 @@ export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
 const SLICE_MS = 50;
 /** Minimum time between two metrics messages. */
 const METRICS_MS = 100;
+/** Default least time between two probes while training runs (RunOptions.probeMinMs). */
+export const PROBE_MIN_MS = 100;
 
 /** Statistics of every parameter of a network (mean, std, ‖W‖, ‖dW‖). */
 export function paramStats(net: Network): ParamStats[] {
@@ -102,7 +104,17 @@ export class Runner {
   private pending: number[] = [];
   private pendingFirst = 1;
   private lastMetrics = 0;
+  /** When the last probe was taken (performance.now()), for RunOptions.probeMinMs. */
+  private lastProbe = -Infinity;
+  /** Whether the iteration being trained ends on a probe (decided before it, for the update ratio). */
+  private probing = false;
+  /**
+   * Time spent training: whole slices, probes and messages included, minus the per-epoch
+   * evaluation (which the CLI's samples/s leaves out too), so samples/s is what the user gets.
+   */
   private trainMs = 0;
+  /** Evaluation time inside the current slice. */
+  private evalMs = 0;
   private started = 0;
   private scheduled = false;
 
@@ -247,21 +259,26 @@ export class Runner {
     const net = this.net;
     const opts = this.options;
     if (!trainer || !net || !opts || this.state !== 'running') return;
-    const end = performance.now() + SLICE_MS;
+    const start = performance.now();
+    const end = start + SLICE_MS;
+    this.evalMs = 0;
+    const minGap = opts.probeMinMs ?? PROBE_MIN_MS;
     while (this.state === 'running' && !trainer.done && performance.now() < end) {
-      const probing = (trainer.iteration + 1) % opts.probeEvery === 0;
-      if (probing) this.before = net.params().map((p) => Float32Array.from(p.value.data));
-      const t0 = performance.now();
+      const next = trainer.iteration + 1;
+      this.probing =
+        next % opts.probeEvery === 0 && (next === trainer.totalIterations || performance.now() - this.lastProbe >= minGap);
+      if (this.probing) this.before = net.params().map((p) => Float32Array.from(p.value.data));
       let r;
       try {
         r = trainer.step();
       } catch (e) {
-        this.fail(`iteration ${trainer.iteration + 1}`, e, e instanceof DivergenceError);
+        this.fail(`iteration ${next}`, e, e instanceof DivergenceError);
         return;
       }
-      this.trainMs += performance.now() - t0;
-      this.record(r.loss, r.epochEnded);
+      this.record(r.loss, r.epochEnded, this.probing);
+      this.probing = false;
     }
+    this.trainMs += performance.now() - start - this.evalMs;
     if (performance.now() - this.lastMetrics >= METRICS_MS) this.flushMetrics();
     if (trainer.done) {
       this.flushMetrics();
@@ -281,16 +298,18 @@ export class Runner {
   }
 
   /** Books one finished iteration: its loss, probes when due, evaluation at an epoch's end. */
-  private record(loss: number, epochEnded: boolean): void {
+  private record(loss: number, epochEnded: boolean, probe: boolean): void {
     const trainer = this.trainer!;
     if (this.pending.length === 0) this.pendingFirst = trainer.iteration;
     this.pending.push(loss);
-    if (trainer.iteration % this.options!.probeEvery === 0) this.probe(trainer.iteration);
+    if (probe) this.probe(trainer.iteration);
     if (epochEnded || trainer.done) {
       this.flushMetrics();
+      const t0 = performance.now();
       const e = trainer.evaluate();
       this.post({ type: 'train/epoch', ...e });
       this.checkpoint();
+      this.evalMs += performance.now() - t0;
     }
   }
 
@@ -300,6 +319,7 @@ export class Runner {
    * draws no random numbers, so a probed run equals an unprobed one bit for bit.
    */
   private probe(iteration: number): void {
+    this.lastProbe = performance.now();
     const net = this.net!;
     const trainer = this.trainer!;
     this.post({ type: 'probe/params', iteration, stats: paramStats(net) });
@@ -366,7 +386,7 @@ export class Runner {
 
   private afterStepBatch(loss: number, epochEnded: boolean): void {
     this.stepper = undefined;
-    this.record(loss, epochEnded);
+    this.record(loss, epochEnded, this.trainer!.iteration % this.options!.probeEvery === 0);
     this.flushMetrics();
     this.post({ type: 'train/state', state: 'paused', iteration: this.trainer!.iteration });
   }

@@ -5,6 +5,7 @@ import {
   isWebviewToHost,
   isWorkerCommand,
   isWorkerEvent,
+  MAX_BATCH,
   type RunStartedEvent,
   type WorkerEvent,
 } from '../../src/shared/protocol';
@@ -92,6 +93,18 @@ describe('protocol guards', () => {
     assert.equal(isHostToWebview({ ...snap, done: good[6] }), false, 'an error event is no run/done');
   });
 
+  it('check batches of streamed events: only valid metrics and probes, bounded', () => {
+    const metrics = good.find((e) => e.type === 'train/metrics')!;
+    const params = good.find((e) => e.type === 'probe/params')!;
+    assert.ok(isHostToWebview({ type: 'batch', messages: [metrics, params, metrics] }));
+    assert.ok(isHostToWebview({ type: 'batch', messages: [] }));
+    assert.equal(isHostToWebview({ type: 'batch' }), false);
+    assert.equal(isHostToWebview({ type: 'batch', messages: [started] }), false, 'run/started is not streamed');
+    assert.equal(isHostToWebview({ type: 'batch', messages: [{ type: 'batch', messages: [] }] }), false, 'no nesting');
+    assert.equal(isHostToWebview({ type: 'batch', messages: [{ ...metrics, losses: 'x' }] }), false, 'each event is checked');
+    assert.equal(isHostToWebview({ type: 'batch', messages: Array(MAX_BATCH + 1).fill(metrics) }), false, 'bounded');
+  });
+
   it('check commands sent to the worker', () => {
     assert.ok(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5 }, extensionPath: '/x' }));
     assert.ok(isWorkerCommand({ type: 'run/pause' }));
@@ -99,6 +112,9 @@ describe('protocol guards', () => {
     assert.equal(isWorkerCommand({ type: 'run/start', spec: {} }), false);
     assert.equal(isWorkerCommand({ type: 'run/getWeights' }), false);
     assert.equal(isWorkerCommand({ type: 'shutdown' }), false);
+    assert.ok(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, probeMinMs: 0 }, extensionPath: '/x' }));
+    assert.equal(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, probeMinMs: -1 }, extensionPath: '/x' }), false);
+    assert.equal(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, probeMinMs: '9' }, extensionPath: '/x' }), false);
   });
 });
 

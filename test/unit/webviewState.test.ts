@@ -405,6 +405,16 @@ describe('webview probes', () => {
     assert.deepEqual(s.gradients[1].gradNorm, [2, 1.5]);
   });
 
+  it('a batch of streamed events gives the state those events give one by one', () => {
+    const events = [metrics(1, [2.3, 2.2]), probe(2), gradients(2), metrics(3, [2.1]), gradients(3), probe(3)] as const;
+    const start = replay([]);
+    const oneByOne = events.reduce((s, e) => reduce(s, e), start);
+    const batched = reduce(start, { type: 'batch', messages: [...events] });
+    assert.deepEqual(batched, oneByOne);
+    assert.deepEqual(batched.losses, [2.3, 2.2, 2.1]);
+    assert.deepEqual(batched.gradientIterations, [2, 3]);
+  });
+
   it('probe/gradients ignores a probe over different parameters', () => {
     const s = replay([gradients(1), gradients(2, PARAM_NAMES.slice(1))]);
     assert.deepEqual(s.gradientIterations, [1]);

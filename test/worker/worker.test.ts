@@ -151,7 +151,7 @@ describe('training worker', function () {
 
   it('probes histograms, gradient norms and conv filters every probeEvery iterations', async () => {
     const p = probe();
-    start(p, 'simple-convnet', { iterations: 10, probeEvery: 5, trainLimit: 300, testLimit: 100 });
+    start(p, 'simple-convnet', { iterations: 10, probeEvery: 5, probeMinMs: 0, trainLimit: 300, testLimit: 100 });
     await p.waitFor((e) => e.type === 'train/state' && e.state === 'done');
     const hist = p.events.filter((e) => e.type === 'probe/histograms' && e.kind === 'activations');
     assert.ok(hist.length >= 3, 'at start, iteration 5 and 10');
@@ -173,6 +173,23 @@ describe('training worker', function () {
     assert.equal(f0.h * f0.w, 25);
     assert.ok(f0.data.every((v) => v >= 0 && v <= 1));
     assert.ok(f0.data.some((v, i) => v !== f1.data[i]), 'filters change as the net trains');
+  });
+
+  it('probes at most once per probeMinMs while training runs, and always at the last iteration', async () => {
+    const p = probe();
+    // Every iteration is due (probeEvery 1), but the least gap is far longer than the run: only the
+    // probe at start (iteration 0) and the one at the last iteration are taken.
+    start(p, 'two-layer', { iterations: 30, probeEvery: 1, probeMinMs: 1e9 });
+    await p.waitFor((e) => e.type === 'train/state' && e.state === 'done');
+    const iterationsOf = (type: string) => p.events.flatMap((e) => (e.type === type && 'iteration' in e ? [e.iteration] : []));
+    assert.deepEqual(iterationsOf('probe/gradients'), [30]);
+    assert.deepEqual(iterationsOf('probe/params'), [0, 30]);
+    // With no least gap, the same run is probed at every iteration.
+    const q = probe();
+    start(q, 'two-layer', { iterations: 30, probeEvery: 1, probeMinMs: 0 });
+    await q.waitFor((e) => e.type === 'train/state' && e.state === 'done');
+    const grads = q.events.flatMap((e) => (e.type === 'probe/gradients' ? [e.iteration] : []));
+    assert.deepEqual(grads, Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
   it('steps through forward, loss, backward and update with the engine’s own numbers', async () => {

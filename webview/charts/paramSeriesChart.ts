@@ -2,11 +2,13 @@
  * A line per parameter tensor over iterations on a logarithmic y axis: the gradient norms ‖dW‖ or the
  * update ratios ‖ΔW‖/‖W‖ of the probes. Colour follows the layer, the line style the parameter (W
  * solid, b dashed, others dotted). The update-ratio chart also draws a reference line at 1e-3, the
- * usual healthy ratio. Created once; `update` replaces the points when the history changed.
+ * usual healthy ratio. Created once; `update` replaces the points when the history changed (each
+ * stretch's first, lowest and highest value when the history is long).
  */
 import { Chart, type ChartDataset } from 'chart.js';
 import type { PanelState } from '../state';
 import { type LineChartSpec, lineChartOptions } from './chartOptions';
+import { decimate } from './decimate';
 import { registerCharts } from './registerCharts';
 import type { ChartTheme } from './theme';
 
@@ -14,6 +16,9 @@ import type { ChartTheme } from './theme';
 export const HEALTHY_UPDATE_RATIO = 1e-3;
 
 type Field = 'gradNorm' | 'updateRatio';
+
+/** Stretches each line is cut into for drawing (decimate.ts), as for the loss. */
+const PARAM_CHART_BUCKETS = 200;
 
 interface XY {
   x: number;
@@ -78,7 +83,7 @@ export class ParamSeriesChart {
     const datasets: ChartDataset<'line', XY[]>[] = s.gradients.map((g, k) => ({
       label: g.name,
       // A log axis cannot show 0 (an update that changed nothing): leave a gap.
-      data: it.map((x, i) => ({ x, y: g[this.field][i] > 0 ? g[this.field][i] : null })),
+      data: decimate(it, g[this.field], PARAM_CHART_BUCKETS).map(({ x, y }) => ({ x, y: y > 0 ? y : null })),
       ...this.style(k, s),
     }));
     if (this.field === 'updateRatio' && it.length) {
