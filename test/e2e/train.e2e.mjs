@@ -5,7 +5,8 @@
 // curve that goes down; the Layers view (activity bar icon) lists the layers; a click on a layer
 // in the graph shows its parameters and selects it in the Layers view; the run ends with an
 // accuracy. Screenshots go to test-results/screenshots/: panel-THEME.png (mid-training),
-// layers-THEME.png (Layers view open), done-THEME.png and charts-done-THEME.png (the run ended).
+// layers-THEME.png (Layers view open), layer-detail-THEME.png (the side bar's Layer Detail view
+// showing affine1), done-THEME.png and charts-done-THEME.png (the run ended).
 //
 //   node test/e2e/train.e2e.mjs            both themes
 //   node test/e2e/train.e2e.mjs dark       one theme
@@ -209,6 +210,44 @@ async function scenario(theme, browser, t, log, setPage) {
         async () => (await layersTreeRows(page)).find((r) => r.label === 'affine1')?.selected,
         10_000,
       );
+    });
+
+    await t(`${theme}: the Layer Detail view shows affine1: shapes, W and b with statistics, histograms`, async () => {
+      // The side-bar detail view is the webview with a "Reveal in Graph" button (the panel has none).
+      const detail = await findFrameWith(page, '#btn-reveal', 20_000);
+      const title = await until(
+        'affine1 in the Layer Detail view',
+        async () => {
+          const text = ((await detail.locator('#layer-detail-title').textContent()) ?? '').trim();
+          return text.startsWith('affine1') ? text : undefined;
+        },
+        10_000,
+      );
+      const facts = ((await detail.locator('.detail-facts').textContent()) ?? '').trim();
+      assert(/784/.test(facts) && /50/.test(facts) && /39,250/.test(facts), `facts "${facts}"`);
+      const columns = await detail.locator('#param-table thead th').allTextContents();
+      assert(JSON.stringify(columns.map((c) => c.trim())) === '["W","b"]', `parameter columns ${JSON.stringify(columns)}`);
+      // Statistics are numbers once a probe has arrived (the run probes every 50 iterations).
+      const cells = await until(
+        'numeric statistics',
+        async () => {
+          const c = (await detail.locator('#param-table tbody td').allTextContents()).map((x) => x.trim());
+          return c.length >= 10 && c.slice(2).every((x) => x !== '—' && x !== '') ? c : undefined;
+        },
+        15_000,
+        250,
+      );
+      const histograms = await until(
+        'the histograms of affine1 and its weights',
+        async () => {
+          const n = await detail.locator('#detail-histograms canvas').count();
+          return n >= 3 ? n : undefined;
+        },
+        15_000,
+        250,
+      );
+      log(`    "${title}" · ${facts} · statistics ${JSON.stringify(cells.slice(0, 6))}… · ${histograms} histograms`);
+      await screenshot(page, `layer-detail-${theme}`);
     });
 
     await t(`${theme}: the run finishes with a test accuracy`, async () => {
