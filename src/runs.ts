@@ -7,7 +7,7 @@ import { buildNetwork } from './engine/network';
 import type { TrainingSession } from './session/trainingSession';
 import { decodeRun, encodeRun, epochEventsOf, startedOf, type SavedRun } from './shared/runFile';
 import { layerInfo, paramStats } from './worker/runner';
-import { weightHistograms } from './worker/probes';
+import { convFilters, weightHistograms } from './worker/probes';
 
 /** The saved form of a session's run, with its current (or last checkpointed) weights. */
 export async function runToSave(session: TrainingSession): Promise<SavedRun> {
@@ -31,6 +31,8 @@ export async function runToSave(session: TrainingSession): Promise<SavedRun> {
     losses: s.losses.slice(),
     epochs: s.epochs.map(({ epoch, iteration, trainAccuracy, testAccuracy }) => ({ epoch, iteration, trainAccuracy, testAccuracy })),
     weights: w.weights.map((x) => ({ name: x.name, shape: x.shape, data: x.data })),
+    seconds: s.done?.seconds ?? s.elapsedMs / 1000,
+    samplesPerSecond: s.samplesPerSecond,
   };
 }
 
@@ -47,17 +49,21 @@ export function replaySaved(session: TrainingSession, text: string, file: string
   session.kind = 'saved';
   session.replay(startedOf(run, layerInfo(net)));
   session.store.setLossHistory(run.lossIterations, run.losses, run.iteration, run.epochs.length);
+  session.store.samplesPerSecond = run.samplesPerSecond ?? 0;
+  session.store.elapsedMs = (run.seconds ?? 0) * 1000;
   for (const e of epochEventsOf(run)) session.replay(e);
   session.replay({ type: 'probe/params', iteration: run.iteration, stats: paramStats(net) });
   const wh = weightHistograms(net);
   session.replay({ type: 'probe/histograms', iteration: run.iteration, kind: 'weights', ...wh });
+  const filters = convFilters(net);
+  if (filters) session.replay({ type: 'probe/filters', iteration: run.iteration, ...filters });
   const last = run.epochs[run.epochs.length - 1];
   session.replay({
     type: 'run/done',
     iteration: run.iteration,
     trainAccuracy: last?.trainAccuracy ?? NaN,
     testAccuracy: last?.testAccuracy ?? NaN,
-    seconds: 0,
+    seconds: run.seconds ?? 0,
   });
   session.replay({ type: 'train/state', state: 'done', iteration: run.iteration });
   return run;

@@ -35,6 +35,8 @@ export class RunStore {
   private lossHistory: LossHistory = { iterations: [], losses: [] };
   epochs: EpochEvent[] = [];
   samplesPerSecond = 0;
+  /** Wall time since training started, as of the latest metrics (ms). */
+  elapsedMs = 0;
   params: ParamStatsEvent | null = null;
   error: ErrorEvent | null = null;
   done: DoneEvent | null = null;
@@ -60,6 +62,7 @@ export class RunStore {
         this.iteration = e.iteration;
         this.epoch = e.epoch;
         this.samplesPerSecond = e.samplesPerSecond;
+        this.elapsedMs = e.elapsedMs;
         break;
       case 'train/epoch':
         this.epochs.push(e);

@@ -35,6 +35,10 @@ export interface SavedRun {
   losses: number[];
   epochs: { epoch: number; iteration: number; trainAccuracy: number; testAccuracy: number }[];
   weights: SavedWeight[];
+  /** Wall time of the training until it was saved, in seconds (absent in older files). */
+  seconds?: number;
+  /** Training speed when it was saved (absent in older files). */
+  samplesPerSecond?: number;
 }
 
 /** Raised for a file that is not a valid saved run. */
@@ -133,7 +137,17 @@ export function decodeRun(text: string, file = 'run file'): SavedRun {
   if (weights.length !== expected.length) throw bad(`has ${weights.length} weight tensors, the spec needs ${expected.length}`);
   const ds = raw.dataset;
   if (!isObj(ds) || typeof ds.name !== 'string' || typeof ds.train !== 'number' || typeof ds.test !== 'number') throw bad('"dataset" must have name, train and test');
+  const optionalNum = (k: string): number | undefined => {
+    const v = raw[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`"${k}" must be a non-negative number`);
+    return v;
+  };
+  const seconds = optionalNum('seconds');
+  const samplesPerSecond = optionalNum('samplesPerSecond');
   return {
+    ...(seconds !== undefined ? { seconds } : {}),
+    ...(samplesPerSecond !== undefined ? { samplesPerSecond } : {}),
     name: str('name'),
     savedAt: str('savedAt'),
     spec,

@@ -572,6 +572,8 @@ async function scenario(theme, browser, t, log, setPage) {
     });
 
     await t(`${theme}: F1 → Scratchnet: Open Run of the saved file shows the saved run`, async () => {
+      const saved = JSON.parse(fs.readFileSync(savedFile, 'utf8'));
+      assert(saved.seconds > 0, `the run file says it trained for ${saved.seconds} s`);
       await runCommand(page, 'Scratchnet: Open Run');
       await answerFileDialog(page, savedFile);
       await until(
@@ -579,12 +581,14 @@ async function scenario(theme, browser, t, log, setPage) {
         async () => {
           frame = await findFrameWith(page, '#graph', 5000);
           const result = await text(frame, '#run-result');
-          // A saved run replays no activations and reports 0 s of training.
+          // A saved run shows the training time it was saved with, its weights' histograms and its
+          // filters (computed from the weights); it has no activations (no data was run through it).
           return (
             /done/i.test(await badge(frame)) &&
-            /Done in 0\.0 s/.test(result) &&
+            result.includes(`Done in ${saved.seconds.toFixed(1)} s`) &&
             !(await shown(frame, '#activation-histograms')) &&
-            (await shown(frame, '#weight-histograms'))
+            (await shown(frame, '#weight-histograms')) &&
+            (await shown(frame, '#filter-grid'))
           );
         },
         30_000,

@@ -17,6 +17,8 @@ function sample(): SavedRun {
     batchSize: 100,
     optimizer: 'sgd',
     lr: 0.1,
+    seconds: 12.5,
+    samplesPerSecond: 98_000,
     dataset: { name: 'mnist', train: 1000, test: 100 },
     lossIterations: [1, 2],
     losses: [2.3, 2.25],
@@ -38,6 +40,16 @@ describe('run files', () => {
     });
   });
 
+  it('read files saved before the duration was kept (no seconds, no samplesPerSecond)', () => {
+    const old = JSON.parse(encodeRun(sample()));
+    delete old.seconds;
+    delete old.samplesPerSecond;
+    const back = decodeRun(JSON.stringify(old), 'old.json');
+    assert.equal(back.seconds, undefined);
+    assert.equal(back.samplesPerSecond, undefined);
+    assert.equal(back.iteration, sample().iteration);
+  });
+
   it('refuse files that are not runs, with the file named and the problem said', () => {
     const good = JSON.parse(encodeRun(sample()));
     const cases: [unknown, RegExp][] = [
@@ -50,6 +62,8 @@ describe('run files', () => {
       [{ ...good, weights: good.weights.slice(0, 3) }, /has 3 weight tensors, the spec needs 4/],
       [{ ...good, weights: [{ ...good.weights[0], data: good.weights[0].data.slice(0, 100) }, ...good.weights.slice(1)] }, /x\.json: weights affine1\.W: holds 75 bytes; its shape needs 39200 float32 values/],
       [{ ...good, epochs: [{ epoch: 1 }] }, /epochs\[0\] must have/],
+      [{ ...good, seconds: -1 }, /"seconds" must be a non-negative number/],
+      [{ ...good, samplesPerSecond: 'fast' }, /"samplesPerSecond" must be a non-negative number/],
     ];
     for (const [value, re] of cases) {
       const text = typeof value === 'string' ? value : JSON.stringify(value);
