@@ -9,19 +9,20 @@
 //    symlink to this folder), serves on http://127.0.0.1:<free port> (or $PORT), prints the URL
 //    that opens the samples folder with mlp.scratchnet.json, and runs until Ctrl-C.
 //
-//   npm start                  build, then `code` or code-server
+//   npm start                  build, then `code` or code-server; the editor trains two-layer at once
 //   npm start -- --serve       always code-server
+//   npm start -- --no-train    open the editor without starting a run
 //   PORT=8080 npm start        code-server on a fixed port
+//   SCRATCHNET_TRAIN_ON_START=simple-convnet npm start    train another preset (or a network file)
 //
 // The code-server profile (settings, state) lives in .code-server/start/ and survives restarts;
 // delete that folder for a fresh one.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeServerArgs, codeServerEnv, extensionFolderName, getFreePort, httpGet } from '../test/harness/serverParts.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SAMPLES = path.join(REPO, 'samples');
@@ -29,6 +30,14 @@ const SAMPLE_FILE = path.join(SAMPLES, 'mlp.scratchnet.json');
 const HOST = '127.0.0.1';
 
 const serve = process.argv.includes('--serve');
+const noTrain = process.argv.includes('--no-train');
+/** The network the editor trains as soon as it opens (the extension reads SCRATCHNET_TRAIN_ON_START). */
+const TRAIN = process.env.SCRATCHNET_TRAIN_ON_START ?? 'two-layer';
+
+/** The environment that makes the opened editor train TRAIN at once (nothing with --no-train). */
+function trainEnv() {
+  return noTrain ? {} : { SCRATCHNET_TRAIN_ON_START: TRAIN };
+}
 
 function fail(message) {
   console.error(`\nnpm start: ${message}`);
@@ -51,23 +60,14 @@ function findCode() {
 function openInDesktopVSCode(code) {
   const args = [`--extensionDevelopmentPath=${REPO}`, SAMPLES, SAMPLE_FILE];
   console.log(`opening VS Code: ${code} ${args.join(' ')}`);
-  const r = spawnSync(code, args, { stdio: 'inherit' });
+  const r = spawnSync(code, args, { stdio: 'inherit', env: { ...process.env, ...trainEnv() } });
   if (r.status !== 0)
     fail(`\`code\` exited with ${r.status ?? r.signal}; try \`npm start -- --serve\` for VS Code in the browser`);
-  console.log('An Extension Development Host window opens with the samples. Run "Scratchnet: Train Network" (F1).');
-}
-
-function httpGet(url) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: 30_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
+  console.log(
+    noTrain
+      ? 'An Extension Development Host window opens with the samples. Run "Scratchnet: Train Network" (F1).'
+      : `An Extension Development Host window opens with the samples and trains ${TRAIN}.`,
+  );
 }
 
 /** Whether something already listens on HOST:port. */
@@ -76,24 +76,6 @@ function portTaken(port) {
     () => true,
     (err) => err.code !== 'ECONNREFUSED',
   );
-}
-
-/** A port that was free on HOST a moment ago. */
-function getFreePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The folder name VS Code expects for an installed extension: publisher.name-version. */
-function extensionFolderName() {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-  return `${pkg.publisher}.${pkg.name}-${pkg.version}`.toLowerCase();
 }
 
 const QUIET_SETTINGS = {
@@ -107,6 +89,7 @@ const QUIET_SETTINGS = {
   'extensions.ignoreRecommendations': true,
   'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 async function serveInBrowser() {
@@ -132,7 +115,7 @@ async function serveInBrowser() {
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   // The extension: a symlink to this folder, so a rebuild shows in the next window (reload).
-  const installed = path.join(extensionsDir, extensionFolderName());
+  const installed = path.join(extensionsDir, extensionFolderName(REPO));
   fs.rmSync(installed, { recursive: true, force: true });
   fs.symlinkSync(REPO, installed, 'dir');
 
@@ -142,42 +125,17 @@ async function serveInBrowser() {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) fail(`PORT=${process.env.PORT} is not a port number`);
     if (await portTaken(port)) fail(`port ${port} is in use; pick another PORT or leave PORT unset for a free one`);
   } else {
-    port = await getFreePort();
+    port = await getFreePort(HOST);
   }
 
   const logFile = path.join(home, 'code-server.log');
   const logFd = fs.openSync(logFile, 'w');
-  const args = [
-    entry,
-    '--config',
-    configFile,
-    '--auth',
-    'none',
-    '--bind-addr',
-    `${HOST}:${port}`,
-    '--user-data-dir',
-    userDataDir,
-    '--extensions-dir',
-    extensionsDir,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    SAMPLES,
-  ];
+  const args = codeServerArgs({ entry, configFile, host: HOST, port, userDataDir, extensionsDir, extra: [SAMPLES] });
   const child = spawn(process.execPath, args, {
     cwd: home,
     detached: true, // own process group: Ctrl-C ends the server and its extension hosts
     stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: path.join(home, 'xdg-config'),
-      XDG_DATA_HOME: path.join(home, 'xdg-data'),
-      XDG_CACHE_HOME: path.join(home, 'xdg-cache'),
-      PASSWORD: '',
-      HASHED_PASSWORD: '',
-      EXTENSIONS_GALLERY: '{}', // no marketplace requests (works offline)
-    },
+    env: codeServerEnv(home, trainEnv()),
   });
   fs.closeSync(logFd);
 
@@ -242,7 +200,11 @@ async function serveInBrowser() {
   console.log('Scratchnet is running in VS Code (code-server). Open this URL in your browser:\n');
   console.log(`  ${url.href}\n`);
   console.log(`(just the samples folder: ${base}?folder=${encodeURIComponent(SAMPLES)})`);
-  console.log('Then F1 → "Scratchnet: Train Network", or the ▷ button above mlp.scratchnet.json.');
+  console.log(
+    noTrain
+      ? 'Then F1 → "Scratchnet: Train Network", or the ▷ button above mlp.scratchnet.json.'
+      : `The editor starts training ${TRAIN} as soon as it opens (each window that opens trains once; --no-train to skip).`,
+  );
   console.log(`Log: ${path.relative(process.cwd(), logFile)}    Stop: Ctrl-C`);
   console.log(`${line}\n`);
   child.on('exit', (code, signal) => {

@@ -12,8 +12,8 @@
 //
 // Environment: SCRATCHNET_TEST_GREP (integration: only tests whose title matches),
 // SCRATCHNET_ECHO=1 (print the workbench log of the integration run as it happens),
-// SCRATCHNET_E2E=train,inside (which e2e scenarios: test/e2e/train.e2e.mjs, then
-// test/e2e/seeInside.e2e.mjs; default both), SCRATCHNET_E2E_THEMES=dark,light (default both).
+// SCRATCHNET_E2E=train,inside,start (which e2e scenarios: test/e2e/train.e2e.mjs, then
+// test/e2e/seeInside.e2e.mjs, then test/e2e/start.e2e.mjs (npm start); default all three), SCRATCHNET_E2E_THEMES=dark,light (default both).
 // A failed build or typecheck counts as one failure each; a part that cannot start (no
 // code-server, no Chromium) counts as one failure with the reason printed.
 
@@ -200,7 +200,7 @@ async function integrationTests() {
 
 /** Which e2e scenarios run (SCRATCHNET_E2E=train,inside; default both) and in which themes. */
 function e2eSelection() {
-  const wanted = (process.env.SCRATCHNET_E2E || 'train,inside').split(',').map((s) => s.trim());
+  const wanted = (process.env.SCRATCHNET_E2E || 'train,inside,start').split(',').map((s) => s.trim());
   const themes = process.env.SCRATCHNET_E2E_THEMES?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -218,6 +218,16 @@ async function e2eTests() {
     results.push({ name: 'e2e', passed: r.passed, failed: r.failed, ms: Date.now() - t });
   }
   if (wanted.includes('inside')) await part('e2e see inside', e2eSeeInside);
+  if (wanted.includes('start')) await part('e2e npm start', e2eStart);
+}
+
+async function e2eStart() {
+  banner('end-to-end: npm start (scripts/start.mjs --serve, then the browser)');
+  const t = Date.now();
+  const { runStartE2E } = await import('./e2e/start.e2e.mjs');
+  const r = await runStartE2E();
+  console.log(`e2e npm start: ${r.passed} passed, ${r.failed} failed in ${seconds(Date.now() - t)}`);
+  results.push({ name: 'e2e npm start', passed: r.passed, failed: r.failed, ms: Date.now() - t });
 }
 
 async function e2eSeeInside() {

@@ -11,12 +11,13 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import { REPO_ROOT, codeServerPaths, installCodeServer } from './installCodeServer.mjs';
+import { codeServerArgs, codeServerEnv, extensionFolderName, getFreePort, httpGet } from './serverParts.mjs';
+
+export { extensionFolderName, getFreePort } from './serverParts.mjs';
 
 /** Where logs and screenshots go (git-ignored). */
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -65,33 +66,6 @@ function killGroup(pid, signal) {
   }
 }
 
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function getFreePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** GET `url`; resolves { status, body } or rejects on a connection error. */
-function httpGet(url, timeoutMs = 5000) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on('error', reject);
-  });
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Last `lines` lines of a text file (for error messages). */
@@ -101,15 +75,6 @@ function tail(file, lines = 30) {
   } catch {
     return '(no log)';
   }
-}
-
-/** The folder name VS Code expects for an installed extension. */
-export function extensionFolderName(extensionPath) {
-  const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
-  if (!pkg.publisher || !pkg.name || !pkg.version) {
-    throw new Error(`${extensionPath}/package.json needs publisher, name and version`);
-  }
-  return `${pkg.publisher}.${pkg.name}-${pkg.version}`.toLowerCase();
 }
 
 /** Top-level entries never copied into an installed extension. */
@@ -201,25 +166,7 @@ export async function startCodeServer({
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await getFreePort();
     const logFile = path.join(RESULTS_DIR, 'code-server', `${name}-${port}.log`);
-    const args = [
-      entry,
-      '--config',
-      configFile,
-      '--auth',
-      'none',
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--user-data-dir',
-      userDataDir,
-      '--extensions-dir',
-      extensionsDir,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-      ...extraArgs,
-    ];
+    const args = codeServerArgs({ entry, configFile, port, userDataDir, extensionsDir, extra: ['--ignore-last-opened', ...extraArgs] });
     if (workspace) args.push(path.resolve(workspace));
     const logFd = fs.openSync(logFile, 'w');
     const started = Date.now();
@@ -227,19 +174,7 @@ export async function startCodeServer({
       cwd: tempDir,
       detached: true, // own process group, so stop() reaches every child
       stdio: ['ignore', logFd, logFd],
-      env: {
-        ...process.env,
-        XDG_CONFIG_HOME: path.join(tempDir, 'xdg-config'),
-        XDG_DATA_HOME: path.join(tempDir, 'xdg-data'),
-        XDG_CACHE_HOME: path.join(tempDir, 'xdg-cache'),
-        // code-server would otherwise use a PASSWORD from our environment.
-        PASSWORD: '',
-        HASHED_PASSWORD: '',
-        // An empty gallery disables the marketplace (open-vsx.org), which
-        // the workbench otherwise queries at start-up: no network here.
-        EXTENSIONS_GALLERY: '{}',
-        ...env,
-      },
+      env: codeServerEnv(tempDir, env),
     });
     fs.closeSync(logFd);
     live.add(child.pid);
