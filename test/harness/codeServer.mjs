@@ -174,7 +174,8 @@ export async function startCodeServer({
       cwd: tempDir,
       detached: true, // own process group, so stop() reaches every child
       stdio: ['ignore', logFd, logFd],
-      env: codeServerEnv(tempDir, env),
+      // Tests start runs themselves: a SCRATCHNET_TRAIN_ON_START in our environment must not.
+      env: codeServerEnv(tempDir, { SCRATCHNET_TRAIN_ON_START: '', ...env }),
     });
     fs.closeSync(logFd);
     live.add(child.pid);
