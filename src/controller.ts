@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NetworkSpec } from './engine/spec';
 import { replaySaved, serializeSession } from './runs';
+import { runOptionsFromSettings } from './settings';
 import { decodeRun } from './shared/runFile';
 import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
@@ -182,7 +183,11 @@ export class Controller implements vscode.Disposable {
     decodeRun(text, file); // a bad file is refused before the current run is touched
     await this.stop();
     const session = this.newSession();
-    replaySaved(session, text, file);
+    replaySaved(session, text, file, {
+      extensionPath: this.context.extensionPath,
+      dataDir: runOptionsFromSettings().dataDir,
+      warn: (m) => void vscode.window.showWarningMessage(`Scratchnet: ${m}`),
+    });
     this.panel.show(session, false);
     return session;
   }

@@ -6,8 +6,9 @@
 import { buildNetwork } from './engine/network';
 import type { TrainingSession } from './session/trainingSession';
 import { decodeRun, encodeRun, epochEventsOf, startedOf, type SavedRun } from './shared/runFile';
-import { layerInfo, paramStats } from './worker/runner';
-import { convFilters, weightHistograms } from './worker/probes';
+import { loadDataset, type Dataset } from './engine/data/dataset';
+import { dataDir, layerInfo, paramStats } from './worker/runner';
+import { convFilters, featureMapsEvent, weightHistograms } from './worker/probes';
 
 /** The saved form of a session's run, with its current (or last checkpointed) weights. */
 export async function runToSave(session: TrainingSession): Promise<SavedRun> {
@@ -41,12 +42,38 @@ export async function serializeSession(session: TrainingSession): Promise<string
   return encodeRun(await runToSave(session));
 }
 
-/** Fills a worker-less session with a saved run: layers, metrics, epochs, weight statistics. */
-export function replaySaved(session: TrainingSession, text: string, file: string): SavedRun {
+/** Where a saved run finds test images for its feature maps, and how it reports a problem. */
+export interface SavedRunData {
+  extensionPath: string;
+  /** The data directory setting, if any. */
+  dataDir?: string;
+  warn: (message: string) => void;
+}
+
+/**
+ * Fills a worker-less session with a saved run: layers, metrics, epochs, weight statistics, filters.
+ * With `data`, the session also answers feature-map requests itself, on the test set (loaded on the
+ * first request).
+ */
+export function replaySaved(session: TrainingSession, text: string, file: string, data?: SavedRunData): SavedRun {
   const run = decodeRun(text, file);
   const net = buildNetwork(run.spec, { seed: run.seed });
   net.setWeights(Object.fromEntries(run.weights.map((w) => [w.name, w])));
   session.kind = 'saved';
+  if (data) {
+    let images: Dataset | undefined;
+    session.localFeatureMaps = (index) => {
+      try {
+        images ??= loadDataset({ dir: dataDir(data.extensionPath, data.dataDir), trainLimit: 1 });
+        if (images.sampleShape.join() !== net.inShape.join()) {
+          throw new Error(`the test images are ${images.sampleShape.join('×')} but the network takes ${net.inShape.join('×')}`);
+        }
+        session.replay(featureMapsEvent(net, images, index));
+      } catch (e) {
+        data.warn(`cannot show feature maps of the saved run: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  }
   session.replay(startedOf(run, layerInfo(net)));
   session.store.setLossHistory(run.lossIterations, run.losses, run.iteration, run.epochs.length);
   session.store.samplesPerSecond = run.samplesPerSecond ?? 0;

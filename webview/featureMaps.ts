@@ -66,7 +66,7 @@ export class FeatureMaps {
       const index = Math.floor(Number(this.input.value));
       if (!Number.isFinite(index) || index < 0) return;
       this.pending = index;
-      setText(this.status, `Asked the training worker for the feature maps of test image ${index}…`);
+      setText(this.status, `Computing the feature maps of test image ${index}…`);
       this.status.hidden = false;
       this.hint.hidden = true;
       request(index);

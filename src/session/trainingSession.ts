@@ -124,9 +124,13 @@ export class TrainingSession {
     this.send({ type: 'run/gradcheck' });
   }
 
+  /** Computes feature maps without a worker (a saved run sets it: runs.ts). */
+  localFeatureMaps: ((index: number) => void) | undefined;
+
   /** Asks for the feature maps of a test image. */
   featureMaps(index: number): void {
-    this.send({ type: 'probe/featureMaps', index });
+    if (this.localFeatureMaps) this.localFeatureMaps(index);
+    else this.send({ type: 'probe/featureMaps', index });
   }
 
   /**

