@@ -16,7 +16,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCodeServer } from '../test/harness/codeServer.mjs';
-import { findFrameWith, launchBrowser, newPage, openWorkbench, pickQuickItem, runCommand } from '../test/harness/e2e.mjs';
+import {
+  findFrameWith,
+  launchBrowser,
+  newPage,
+  openWorkbench,
+  pickQuickItem,
+  runCommand,
+} from '../test/harness/e2e.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -88,8 +95,18 @@ function snapshot() {
 function cpuShares(a, b) {
   const seconds = (b.at - a.at) / 1000;
   const share = (x, y) => Math.round((100 * ((y ?? 0) - (x ?? 0))) / seconds);
-  const processes = Object.fromEntries(Object.keys(b.byLabel).map((k) => [k, share(a.byLabel[k], b.byLabel[k])]).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]));
-  const threads = Object.fromEntries(Object.keys(b.threads).map((k) => [k, share(a.threads[k], b.threads[k])]).filter(([, v]) => v >= 3).sort((x, y) => y[1] - x[1]));
+  const processes = Object.fromEntries(
+    Object.keys(b.byLabel)
+      .map((k) => [k, share(a.byLabel[k], b.byLabel[k])])
+      .filter(([, v]) => v > 0)
+      .sort((x, y) => y[1] - x[1]),
+  );
+  const threads = Object.fromEntries(
+    Object.keys(b.threads)
+      .map((k) => [k, share(a.threads[k], b.threads[k])])
+      .filter(([, v]) => v >= 3)
+      .sort((x, y) => y[1] - x[1]),
+  );
   return { seconds: Math.round(seconds * 10) / 10, percentOfOneCore: processes, extensionHostThreads: threads };
 }
 
@@ -97,7 +114,12 @@ async function inEditor() {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-tp-'));
   const settings = { 'scratchnet.epochs': epochs, 'scratchnet.seed': 1, 'scratchnet.probeEvery': probeEvery };
   if (probeMinMs !== undefined) settings['scratchnet.probeMinMs'] = probeMinMs;
-  const server = await startCodeServer({ extensionPath: repo, workspace: ws, settings, name: `throughput-${probeEvery}` });
+  const server = await startCodeServer({
+    extensionPath: repo,
+    workspace: ws,
+    settings,
+    name: `throughput-${probeEvery}`,
+  });
   const browser = await launchBrowser();
   try {
     const page = await newPage(browser);
@@ -121,7 +143,21 @@ async function inEditor() {
 }
 
 function headless() {
-  const out = execFileSync(process.execPath, [path.join(repo, 'bin', 'scratchnet.js'), 'train', '--preset', 'two-layer', '--epochs', String(epochs), '--seed', '1', '--json'], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [
+      path.join(repo, 'bin', 'scratchnet.js'),
+      'train',
+      '--preset',
+      'two-layer',
+      '--epochs',
+      String(epochs),
+      '--seed',
+      '1',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out.trim().split('\n').pop()).samplesPerSecond;
 }
 
@@ -131,7 +167,9 @@ for (let r = 0; r < runs; r++) {
   cli.push(headless());
   const e = await inEditor();
   panel.push(e.samplesPerSecond);
-  console.error(`editor run ${r + 1}: ${e.samplesPerSecond} samples/s (CLI before it ${cli[cli.length - 1]}); CPU: ${JSON.stringify(e.cpu)}`);
+  console.error(
+    `editor run ${r + 1}: ${e.samplesPerSecond} samples/s (CLI before it ${cli[cli.length - 1]}); CPU: ${JSON.stringify(e.cpu)}`,
+  );
 }
 cli.push(headless());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -9,14 +9,30 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCodeServer } from '../test/harness/codeServer.mjs';
-import { findFrameWith, launchBrowser, newPage, openWorkbench, pickQuickItem, runCommand } from '../test/harness/e2e.mjs';
+import {
+  findFrameWith,
+  launchBrowser,
+  newPage,
+  openWorkbench,
+  pickQuickItem,
+  runCommand,
+} from '../test/harness/e2e.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
-  options: { epochs: { type: 'string', default: '20' }, seconds: { type: 'string', default: '5' }, out: { type: 'string' } },
+  options: {
+    epochs: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '5' },
+    out: { type: 'string' },
+  },
 });
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-prof-'));
-const server = await startCodeServer({ extensionPath: repo, workspace: ws, settings: { 'scratchnet.epochs': Number(args.epochs), 'scratchnet.seed': 1 }, name: 'profile' });
+const server = await startCodeServer({
+  extensionPath: repo,
+  workspace: ws,
+  settings: { 'scratchnet.epochs': Number(args.epochs), 'scratchnet.seed': 1 },
+  name: 'profile',
+});
 const browser = await launchBrowser();
 try {
   const page = await newPage(browser);
@@ -31,7 +47,10 @@ try {
   const events = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
   const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,cc,viz', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,cc,viz',
+    transferMode: 'ReportEvents',
+  });
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
@@ -39,7 +58,9 @@ try {
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.send('Tracing.end');
   await traced;
-  const threads = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+  const threads = new Map(
+    events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]),
+  );
   const byName = new Map();
   for (const e of events) {
     if (e.ph !== 'X' || !e.dur) continue;
@@ -49,7 +70,8 @@ try {
   const secs = Number(args.seconds);
   if (args.out) fs.writeFileSync(`${args.out}.trace.json`, JSON.stringify(events));
   console.log(`trace, inclusive time per thread and event (ms per second of wall time):`);
-  for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000 / secs).toFixed(1).padStart(7)}  ${k}`);
+  for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`${(us / 1000 / secs).toFixed(1).padStart(7)}  ${k}`);
   if (args.out) fs.writeFileSync(args.out, JSON.stringify(profile));
   const self = new Map();
   const dt = profile.timeDeltas;

@@ -43,47 +43,57 @@ async function scenario(_theme, browser, t, log, setPage) {
         240_000,
         250,
       );
-      assert(/trains two-layer|starts training two-layer/.test(out), `start.mjs does not say it trains:\n${out.slice(-1500)}`);
+      assert(
+        /trains two-layer|starts training two-layer/.test(out),
+        `start.mjs does not say it trains:\n${out.slice(-1500)}`,
+      );
       log(`    ${url.slice(0, 100)}…`);
     });
 
-    await t('the editor at that URL trains two-layer by itself: the panel appears and the iteration grows', async () => {
-      assert(url, 'no URL');
-      page = await newPage(browser);
-      setPage(page);
-      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 90_000 });
-      const frame = await findFrameWith(page, '#graph', 120_000);
-      const name = await until(
-        'the run name two-layer',
-        async () => {
-          const n = ((await frame.locator('#run-name').textContent()) ?? '').trim();
-          return n === 'two-layer' ? n : undefined;
-        },
-        60_000,
-        250,
-      );
-      const iterationOf = async () => {
-        const text = (await frame.locator('#progress').textContent()) ?? '';
-        const m = /iteration ([\d,]+)/.exec(text);
-        return m ? Number(m[1].replace(/,/g, '')) : 0;
-      };
-      const first = await until('a first iteration', iterationOf, 60_000, 250);
-      const later = await until(
-        'the iteration to grow',
-        async () => {
-          const i = await iterationOf();
-          return i > first ? i : undefined;
-        },
-        60_000,
-        250,
-      );
-      log(`    panel "${name}": iteration ${first} → ${later}`);
-      await screenshot(page, 'npm-start');
-    });
+    await t(
+      'the editor at that URL trains two-layer by itself: the panel appears and the iteration grows',
+      async () => {
+        assert(url, 'no URL');
+        page = await newPage(browser);
+        setPage(page);
+        await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+        await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 90_000 });
+        const frame = await findFrameWith(page, '#graph', 120_000);
+        const name = await until(
+          'the run name two-layer',
+          async () => {
+            const n = ((await frame.locator('#run-name').textContent()) ?? '').trim();
+            return n === 'two-layer' ? n : undefined;
+          },
+          60_000,
+          250,
+        );
+        const iterationOf = async () => {
+          const text = (await frame.locator('#progress').textContent()) ?? '';
+          const m = /iteration ([\d,]+)/.exec(text);
+          return m ? Number(m[1].replace(/,/g, '')) : 0;
+        };
+        const first = await until('a first iteration', iterationOf, 60_000, 250);
+        const later = await until(
+          'the iteration to grow',
+          async () => {
+            const i = await iterationOf();
+            return i > first ? i : undefined;
+          },
+          60_000,
+          250,
+        );
+        log(`    panel "${name}": iteration ${first} → ${later}`);
+        await screenshot(page, 'npm-start');
+      },
+    );
 
     await t('Ctrl-C (SIGINT) stops code-server and start.mjs exits 0', async () => {
-      if (page) await page.context().close().catch(() => {});
+      if (page)
+        await page
+          .context()
+          .close()
+          .catch(() => {});
       page = undefined;
       child.kill('SIGINT');
       const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 20_000))]);
@@ -96,7 +106,11 @@ async function scenario(_theme, browser, t, log, setPage) {
       assert(!answers, `something still answers on port ${port}`);
     });
   } finally {
-    if (page) await page.context().close().catch(() => {});
+    if (page)
+      await page
+        .context()
+        .close()
+        .catch(() => {});
     if (!exit) {
       child.kill('SIGINT');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);

@@ -44,7 +44,15 @@ export function extensionFolderName(extensionPath) {
 }
 
 /** code-server's command line (after `node`): no auth, loopback only, its own profile, offline. */
-export function codeServerArgs({ entry, configFile, host = '127.0.0.1', port, userDataDir, extensionsDir, extra = [] }) {
+export function codeServerArgs({
+  entry,
+  configFile,
+  host = '127.0.0.1',
+  port,
+  userDataDir,
+  extensionsDir,
+  extra = [],
+}) {
   return [
     entry,
     '--config',

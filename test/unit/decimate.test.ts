@@ -7,7 +7,10 @@ describe('decimate (what the loss chart draws of a long history)', () => {
   it('returns a short series whole', () => {
     const xs = range(30);
     const ys = xs.map((x) => 1 / x);
-    assert.deepEqual(decimate(xs, ys, 10), xs.map((x, i) => ({ x, y: ys[i] })));
+    assert.deepEqual(
+      decimate(xs, ys, 10),
+      xs.map((x, i) => ({ x, y: ys[i] })),
+    );
   });
 
   it('keeps each stretch’s first, lowest and highest point, in order, and the last point', () => {
@@ -21,8 +24,14 @@ describe('decimate (what the loss chart draws of a long history)', () => {
     assert.ok(out.length >= 400, `${out.length} points`);
     for (let i = 1; i < out.length; i++) assert.ok(out[i].x > out[i - 1].x, `x increases at ${i}`);
     for (const p of out) assert.equal(p.y, ys[p.x - 1], `point ${p.x} is a point of the series`);
-    assert.ok(out.some((p) => p.x === 12_346 && p.y === 9), 'the spike is kept');
-    assert.ok(out.some((p) => p.x === 778 && p.y === -1), 'the dip is kept');
+    assert.ok(
+      out.some((p) => p.x === 12_346 && p.y === 9),
+      'the spike is kept',
+    );
+    assert.ok(
+      out.some((p) => p.x === 778 && p.y === -1),
+      'the dip is kept',
+    );
     assert.deepEqual(out[0], { x: 1, y: ys[0] });
     assert.deepEqual(out[out.length - 1], { x: 20_000, y: ys[19_999] });
     // The envelope is the series’ own: the highest and lowest drawn values are the series’.
