@@ -261,10 +261,15 @@ export class Network {
    * `images` holds `count` samples back to back.
    */
   accuracy(images: Float32Array | Float64Array, labels: ArrayLike<number>, count = labels.length, batch = 1000): number {
+    return count ? this.countCorrect(images, labels, 0, count, batch) / count : 0;
+  }
+
+  /** How many of samples [from, to) the network classifies correctly (evaluation mode, in batches). */
+  countCorrect(images: Float32Array | Float64Array, labels: ArrayLike<number>, from: number, to: number, batch = 1000): number {
     const per = sizeOf(this.inShape);
     let correct = 0;
-    for (let s = 0; s < count; s += batch) {
-      const n = Math.min(batch, count - s);
+    for (let s = from; s < to; s += batch) {
+      const n = Math.min(batch, to - s);
       const src = images.subarray(s * per, (s + n) * per);
       const x = new Tensor(this.dtype === 'float64' && src instanceof Float32Array ? Float64Array.from(src) : src, [n, ...this.inShape]);
       const y = this.forward(x, false);
@@ -276,7 +281,7 @@ export class Network {
         if (best === labels[s + r]) correct++;
       }
     }
-    return count ? correct / count : 0;
+    return correct;
   }
 
   /** A copy of every parameter, by name (for saving a run). */

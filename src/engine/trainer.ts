@@ -154,11 +154,32 @@ export class Trainer {
 
   /** Accuracy on the (limited) training and test sets, recorded as the result of the current epoch. */
   evaluate(): EpochResult {
+    const it = this.evaluation();
+    for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * The same evaluation in pieces: yields after every `chunk` samples, so a caller can look at its
+   * message queue in between (the editor's worker, where a full MNIST evaluation takes a second or
+   * more), and returns the result, recorded as `evaluate` records it. The weights must not change
+   * until it has returned.
+   */
+  *evaluation(chunk = 1000): Generator<void, EpochResult, void> {
+    let trainCorrect = 0;
+    for (let s = 0; s < this.evalTrainLimit; s += chunk) {
+      trainCorrect += this.net.countCorrect(this.train.images, this.train.labels, s, Math.min(s + chunk, this.evalTrainLimit));
+      yield;
+    }
+    let testCorrect = 0;
+    for (let s = 0; s < this.evalTestLimit; s += chunk) {
+      testCorrect += this.net.countCorrect(this.test.images, this.test.labels, s, Math.min(s + chunk, this.evalTestLimit));
+      yield;
+    }
     const r: EpochResult = {
       epoch: this.epoch,
       iteration: this.iteration,
-      trainAccuracy: this.net.accuracy(this.train.images, this.train.labels, this.evalTrainLimit),
-      testAccuracy: this.net.accuracy(this.test.images, this.test.labels, this.evalTestLimit),
+      trainAccuracy: this.evalTrainLimit ? trainCorrect / this.evalTrainLimit : 0,
+      testAccuracy: this.evalTestLimit ? testCorrect / this.evalTestLimit : 0,
     };
     this.epochs.push(r);
     return r;

@@ -10,7 +10,7 @@ import { defaultMnistDir, loadDataset, type Dataset } from '../engine/data/datas
 import { EXPERIMENTS } from '../engine/experiments';
 import { gradientCheck } from '../engine/gradcheck';
 import { buildNetwork, type Network } from '../engine/network';
-import { DivergenceError, Trainer } from '../engine/trainer';
+import { DivergenceError, Trainer, type EpochResult } from '../engine/trainer';
 import type { NetworkSpec } from '../engine/spec';
 import { Tensor } from '../engine/tensor';
 import type { LayerInfo, ParamStats, RunOptions, RunState, StepCursorEvent, WorkerCommand, WorkerEvent } from '../shared/protocol';
@@ -115,6 +115,8 @@ export class Runner {
   private trainMs = 0;
   /** Evaluation time inside the current slice. */
   private evalMs = 0;
+  /** The evaluation of an epoch that has ended, run in pieces between training slices' checks. */
+  private evaluating: Generator<void, EpochResult, void> | undefined;
   private started = 0;
   private scheduled = false;
 
@@ -263,7 +265,15 @@ export class Runner {
     const end = start + SLICE_MS;
     this.evalMs = 0;
     const minGap = opts.probeMinMs ?? PROBE_MIN_MS;
-    while (this.state === 'running' && !trainer.done && performance.now() < end) {
+    while (this.state === 'running' && (this.evaluating || !trainer.done) && performance.now() < end) {
+      if (this.evaluating) {
+        // An epoch's evaluation, a thousand samples at a time, so pause and stop get through.
+        const t0 = performance.now();
+        const ok = this.advanceEvaluation(false);
+        this.evalMs += performance.now() - t0;
+        if (!ok) return;
+        continue;
+      }
       const next = trainer.iteration + 1;
       this.probing =
         next % opts.probeEvery === 0 && (next === trainer.totalIterations || performance.now() - this.lastProbe >= minGap);
@@ -280,7 +290,7 @@ export class Runner {
     }
     this.trainMs += performance.now() - start - this.evalMs;
     if (performance.now() - this.lastMetrics >= METRICS_MS) this.flushMetrics();
-    if (trainer.done) {
+    if (trainer.done && !this.evaluating) {
       this.flushMetrics();
       const last = trainer.epochs[trainer.epochs.length - 1];
       if (trainer.iteration % opts.probeEvery !== 0) this.probe(trainer.iteration);
@@ -305,11 +315,32 @@ export class Runner {
     if (probe) this.probe(trainer.iteration);
     if (epochEnded || trainer.done) {
       this.flushMetrics();
-      const t0 = performance.now();
-      const e = trainer.evaluate();
-      this.post({ type: 'train/epoch', ...e });
-      this.checkpoint();
-      this.evalMs += performance.now() - t0;
+      this.evaluating = trainer.evaluation();
+    }
+  }
+
+  /**
+   * Runs a chunk of the pending epoch evaluation (all of it with `all`); when it is complete, posts
+   * `train/epoch` and a weights checkpoint. False when it failed (the error has been reported).
+   */
+  private advanceEvaluation(all: boolean): boolean {
+    const evaluating = this.evaluating;
+    if (!evaluating) return true;
+    try {
+      for (;;) {
+        const r = evaluating.next();
+        if (r.done) {
+          this.evaluating = undefined;
+          this.post({ type: 'train/epoch', ...r.value });
+          this.checkpoint();
+          return true;
+        }
+        if (!all) return true;
+      }
+    } catch (e) {
+      this.evaluating = undefined;
+      this.fail(`evaluating epoch ${this.trainer?.epoch ?? '?'}`, e, true);
+      return false;
     }
   }
 
@@ -369,6 +400,8 @@ export class Runner {
   private advance(how: 'one' | 'batch', show: boolean): boolean {
     const net = this.net;
     const trainer = this.trainer;
+    // An epoch that ended before the pause is evaluated on the weights it ended with, first.
+    if (!this.advanceEvaluation(true)) return false;
     if (!net || !trainer || trainer.done) return true;
     if (!this.stepper) this.stepper = new Stepper(net, trainer);
     let r;
@@ -387,6 +420,8 @@ export class Runner {
   private afterStepBatch(loss: number, epochEnded: boolean): void {
     this.stepper = undefined;
     this.record(loss, epochEnded, this.trainer!.iteration % this.options!.probeEvery === 0);
+    // Stepped to an epoch's end: its accuracies now, not at the next resume.
+    if (!this.advanceEvaluation(true)) return;
     this.flushMetrics();
     this.post({ type: 'train/state', state: 'paused', iteration: this.trainer!.iteration });
   }

@@ -584,6 +584,21 @@ describe('network', () => {
       assert.notDeepEqual(otherShuffle.trainer.losses, a.trainer.losses, 'the trainer seed changes the batch order');
     });
 
+    it('evaluates in pieces (one yield per chunk) with the result evaluate() gives', () => {
+      const { net, trainer } = run(1, 2);
+      const whole = trainer.evaluate();
+      const it = trainer.evaluation(7);
+      let yields = 0;
+      let r = it.next();
+      for (; !r.done; r = it.next()) yields++;
+      // 48 training samples in chunks of 7 → 7 chunks, 30 test samples → 5 chunks.
+      assert.equal(yields, 7 + 5);
+      assert.deepEqual(r.value, whole);
+      assert.equal(trainer.epochs.length, 2, 'each evaluation is recorded');
+      assert.equal(whole.trainAccuracy, net.accuracy(train.images, train.labels));
+      assert.equal(net.countCorrect(train.images, train.labels, 0, 48), Math.round(whole.trainAccuracy * 48));
+    });
+
     it('learns the synthetic problem and counts epochs', () => {
       const net = buildNetwork({ ...smallTwoLayer(per, 6, 3), init: 'he' }, { seed: 1 });
       const trainer = new Trainer(net, train, test, {

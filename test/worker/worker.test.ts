@@ -111,6 +111,25 @@ describe('training worker', function () {
     assert.ok(w.length >= 1, 'stopping sends a weights checkpoint');
   });
 
+  it('a pause during an epoch’s evaluation lands before it ends; resume finishes it', async () => {
+    const p = probe();
+    // One iteration per epoch, then an evaluation of 10,100 images through the convnet (seconds,
+    // in chunks of 1,000): the pause must not wait for it.
+    start(p, 'simple-convnet', { startPaused: true, iterations: 1, trainLimit: 100, testLimit: 10000 });
+    await p.waitFor((e) => e.type === 'train/state' && e.state === 'paused');
+    p.send({ type: 'run/resume' });
+    await p.waitFor((e) => e.type === 'train/metrics');
+    p.send({ type: 'run/pause' });
+    await p.waitFor((e) => (e.type === 'train/state' && e.state === 'paused' && e.iteration === 1) || e.type === 'train/epoch');
+    const order = p.events.filter((e) => e.type === 'train/epoch' || e.type === 'train/state').map((e) => (e.type === 'train/state' ? `${e.state}@${e.iteration}` : e.type));
+    assert.deepEqual(order.slice(-1), ['paused@1'], `paused before the epoch's result: ${order.join(', ')}`);
+    assert.ok(!order.includes('train/epoch'), `no epoch result before the pause: ${order.join(', ')}`);
+    p.send({ type: 'run/resume' });
+    const epoch = await p.waitFor((e) => e.type === 'train/epoch');
+    assert.ok(epoch.type === 'train/epoch' && epoch.testAccuracy > 0 && epoch.iteration === 1);
+    await p.waitFor((e) => e.type === 'run/done');
+  });
+
   it('replies to getWeights with every parameter', async () => {
     const p = probe();
     start(p, 'two-layer', { startPaused: true });
