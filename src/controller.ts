@@ -142,6 +142,9 @@ export class Controller implements vscode.Disposable {
                 message: `iteration ${e.iteration}/${total} · loss ${e.losses[e.losses.length - 1].toFixed(4)}`,
               });
               reported = pct;
+            } else if (e.type === 'train/state' && e.state === 'paused' && total > 0) {
+              // The last throttled update may be older than the pause: say where it stands.
+              progress.report({ message: `paused at iteration ${e.iteration}/${total}` });
             } else if (e.type === 'train/state' && (e.state === 'done' || e.state === 'stopped' || e.state === 'error')) {
               off();
               resolve();
