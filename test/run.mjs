@@ -13,7 +13,7 @@
 // Environment: SCRATCHNET_TEST_GREP (integration: only tests whose title matches),
 // SCRATCHNET_ECHO=1 (print the workbench log of the integration run as it happens),
 // SCRATCHNET_E2E=train,inside,start (which e2e scenarios: test/e2e/train.e2e.mjs, then
-// test/e2e/seeInside.e2e.mjs, then test/e2e/start.e2e.mjs (npm start); default all three), SCRATCHNET_E2E_THEMES=dark,light (default both).
+// test/e2e/seeInside.e2e.mjs, then test/e2e/start.e2e.mjs (npm start); default all three), SCRATCHNET_E2E_THEMES=dark,light (default; also high-contrast, high-contrast-light).
 // A failed build or typecheck counts as one failure each; a part that cannot start (no
 // code-server, no Chromium) counts as one failure with the reason printed.
 

@@ -7,11 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { RESULTS_DIR } from '../harness/codeServer.mjs';
 import { launchBrowser, screenshot } from '../harness/e2e.mjs';
 
-/** The colour themes each scenario runs in. */
+/** The colour themes a scenario can run in. */
 export const THEMES = {
   dark: 'Default Dark Modern',
   light: 'Default Light Modern',
+  'high-contrast': 'Default High Contrast',
+  'high-contrast-light': 'Default High Contrast Light',
 };
+
+/** The themes a scenario runs in unless told otherwise (the high-contrast ones on request). */
+export const DEFAULT_THEMES = ['dark', 'light'];
 
 /** Polls `fn` until it returns a truthy value; fails with `what` and the last value seen. */
 export async function until(what, fn, timeoutMs = 30_000, interval = 200) {
@@ -41,7 +46,7 @@ export function assert(cond, message) {
  * @param {Function} scenario
  * @param {{ themes?: string[], log?: (line: string) => void }} [options]
  */
-export async function runScenario(scenario, { themes = Object.keys(THEMES), log = (l) => console.log(l) } = {}) {
+export async function runScenario(scenario, { themes = DEFAULT_THEMES, log = (l) => console.log(l) } = {}) {
   const steps = [];
   let currentPage;
   const t = async (name, fn) => {
