@@ -18,13 +18,14 @@ import type {
   GradcheckEvent,
   HistogramsEvent,
   HostToWebview,
+  MetricsEvent,
   ParamStatsEvent,
   RunStartedEvent,
   RunState,
   StepCursorEvent,
 } from '../src/shared/protocol';
 import { appendGradients, type GradientSeries } from '../src/shared/gradientHistory';
-import { appendLosses, MAX_LOSS_POINTS } from '../src/shared/lossHistory';
+import { appendLosses, type LossHistory, MAX_LOSS_POINTS } from '../src/shared/lossHistory';
 
 /** Everything the panel draws; field for field the content of a `snapshot`. */
 export interface PanelState {
@@ -83,14 +84,40 @@ export function initialState(): PanelState {
   };
 }
 
+/** The state after a metrics event whose losses are already in `history`. */
+function withMetrics(state: PanelState, msg: MetricsEvent, history: LossHistory): PanelState {
+  return {
+    ...state,
+    lossIterations: history.iterations,
+    losses: history.losses,
+    iteration: Math.max(state.iteration, msg.iteration),
+    epoch: msg.epoch,
+    samplesPerSecond: msg.samplesPerSecond,
+  };
+}
+
 /**
  * Returns the state after `msg`; `state` is never modified. `maxLossPoints` bounds the loss history
  * (see `appendLosses`).
  */
 export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MAX_LOSS_POINTS): PanelState {
   switch (msg.type) {
-    case 'batch':
-      return msg.messages.reduce((s, m) => reduce(s, m, maxLossPoints), state);
+    case 'batch': {
+      // One copy of the loss history per batch, not one per metrics event: the batch's losses are
+      // appended in place to a fresh copy, event by event (so thinning happens as one by one).
+      let s = state;
+      let owned: LossHistory | null = null;
+      for (const m of msg.messages) {
+        if (m.type !== 'train/metrics') {
+          s = reduce(s, m, maxLossPoints);
+          continue;
+        }
+        owned ??= { iterations: s.lossIterations.slice(), losses: s.losses.slice() };
+        owned = appendLosses(owned, m.firstIteration, m.losses, maxLossPoints, true);
+        s = withMetrics(s, m, owned);
+      }
+      return s;
+    }
     case 'snapshot':
       return {
         started: msg.started,
@@ -123,22 +150,12 @@ export function reduce(state: PanelState, msg: HostToWebview, maxLossPoints = MA
       const keep = state.selectedLayer !== null && msg.layers.some((l) => l.id === state.selectedLayer);
       return { ...initialState(), started: msg, state: state.state, selectedLayer: keep ? state.selectedLayer : null };
     }
-    case 'train/metrics': {
-      const history = appendLosses(
-        { iterations: state.lossIterations, losses: state.losses },
-        msg.firstIteration,
-        msg.losses,
-        maxLossPoints,
+    case 'train/metrics':
+      return withMetrics(
+        state,
+        msg,
+        appendLosses({ iterations: state.lossIterations, losses: state.losses }, msg.firstIteration, msg.losses, maxLossPoints),
       );
-      return {
-        ...state,
-        lossIterations: history.iterations,
-        losses: history.losses,
-        iteration: Math.max(state.iteration, msg.iteration),
-        epoch: msg.epoch,
-        samplesPerSecond: msg.samplesPerSecond,
-      };
-    }
     case 'train/epoch': {
       const epochs = state.epochs.filter((e) => e.iteration !== msg.iteration);
       epochs.push(msg);

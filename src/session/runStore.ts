@@ -58,7 +58,8 @@ export class RunStore {
         this.started = e;
         break;
       case 'train/metrics':
-        this.lossHistory = appendLosses(this.lossHistory, e.firstIteration, e.losses);
+        // The store owns its arrays: append in place (a snapshot copies them).
+        this.lossHistory = appendLosses(this.lossHistory, e.firstIteration, e.losses, undefined, true);
         this.iteration = e.iteration;
         this.epoch = e.epoch;
         this.samplesPerSecond = e.samplesPerSecond;

@@ -18,23 +18,30 @@ export const MAX_LOSS_POINTS = 20_000;
  * (the input is not modified). Losses of iterations already in the history (a message repeated
  * after a snapshot) are skipped. When the result is longer than `maxPoints` the older half is
  * thinned by 2.
+ *
+ * With `inPlace` the history's own arrays are appended to (they must be ones the caller owns) and
+ * the same history is returned until thinning makes new arrays: the same points as a copy, without
+ * copying 20,000 numbers per message (arrays that size live in V8's large-object space, so each copy
+ * was old-generation garbage).
  */
 export function appendLosses(
   history: LossHistory,
   firstIteration: number,
   losses: readonly number[],
   maxPoints = MAX_LOSS_POINTS,
+  inPlace = false,
 ): LossHistory {
   const last = history.iterations.length ? history.iterations[history.iterations.length - 1] : -Infinity;
   const skip = Math.max(0, Math.min(losses.length, Math.floor(last - firstIteration) + 1));
   if (skip === losses.length) return history;
-  const iterations = history.iterations.slice();
-  const values = history.losses.slice();
+  const iterations = inPlace ? (history.iterations as number[]) : history.iterations.slice();
+  const values = inPlace ? (history.losses as number[]) : history.losses.slice();
   for (let i = skip; i < losses.length; i++) {
     iterations.push(firstIteration + i);
     values.push(losses[i]);
   }
-  return iterations.length > maxPoints ? thinOlderHalf({ iterations, losses: values }) : { iterations, losses: values };
+  if (iterations.length > maxPoints) return thinOlderHalf({ iterations, losses: values });
+  return inPlace ? history : { iterations, losses: values };
 }
 
 /** Keeps every other point of the older half of a history and all of the newer half. */

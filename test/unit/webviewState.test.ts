@@ -23,7 +23,7 @@ import { RunStore, MAX_GRADIENT_POINTS as HOST_MAX_GRADIENT_POINTS } from '../..
 import { currentEpoch } from '../../webview/header';
 import { shortParamName } from '../../webview/layerDetail';
 import { appendGradients, MAX_GRADIENT_POINTS } from '../../src/shared/gradientHistory';
-import { appendLosses, MAX_LOSS_POINTS, thinOlderHalf } from '../../src/shared/lossHistory';
+import { appendLosses, type LossHistory, MAX_LOSS_POINTS, thinOlderHalf } from '../../src/shared/lossHistory';
 import { initialState, type PanelState, reduce, reduceProgress } from '../../webview/state';
 import { accuracySummary, gradientSummary, lossSummary, updateRatioSummary } from '../../webview/summaries';
 import { activationItems, activationNote, weightItems } from '../../webview/histograms';
@@ -415,6 +415,18 @@ describe('webview probes', () => {
     assert.deepEqual(batched.gradientIterations, [2, 3]);
   });
 
+  it('a batch that crosses the loss-history limit thins as one-by-one does, and leaves its input alone', () => {
+    const start = replay([metrics(1, [5, 4, 3])]);
+    const frozen = structuredClone(start);
+    const events = Array.from({ length: 12 }, (_, k) => metrics(4 + 3 * k, [k, k + 0.5, k + 0.25]));
+    const oneByOne = events.reduce((s, e) => reduce(s, e, 10), start);
+    const batched = reduce(start, { type: 'batch', messages: events }, 10);
+    assert.deepEqual(batched.lossIterations, oneByOne.lossIterations);
+    assert.deepEqual(batched.losses, oneByOne.losses);
+    assert.ok(batched.losses.length <= 10);
+    assert.deepEqual(start, frozen, 'the input state is unchanged');
+  });
+
   it('probe/gradients ignores a probe over different parameters', () => {
     const s = replay([gradients(1), gradients(2, PARAM_NAMES.slice(1))]);
     assert.deepEqual(s.gradientIterations, [1]);
@@ -495,6 +507,19 @@ describe('webview probes', () => {
 });
 
 describe('webview loss history', () => {
+  it('appending in place gives the points a copy gives, through thinning', () => {
+    let copy: LossHistory = { iterations: [], losses: [] };
+    let owned: LossHistory = { iterations: [], losses: [] };
+    for (let k = 0; k < 400; k++) {
+      const losses = [Math.sin(k), Math.cos(k)];
+      copy = appendLosses(copy, 1 + 2 * k, losses, 50);
+      owned = appendLosses(owned, 1 + 2 * k, losses, 50, true);
+      assert.deepEqual(owned, copy);
+    }
+    const before = owned;
+    assert.equal(appendLosses(owned, 801, [1], 50, true), before, 'in place returns the same history until it thins');
+  });
+
   it('thins the older half by 2 when over the limit, keeping recent points at full resolution', () => {
     const h = appendLosses({ iterations: [], losses: [] }, 1, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0], 10);
     assert.deepEqual(h.iterations, [1, 3, 5, 6, 7, 8, 9, 10, 11]);
