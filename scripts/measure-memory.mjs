@@ -5,51 +5,49 @@
 //
 //   node scripts/measure-memory.mjs [minutes=10]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startCodeServer } from '../test/harness/codeServer.mjs';
-import { findFrameWith, launchBrowser, newPage, openWorkbench, pickQuickItem, runCommand } from '../test/harness/e2e.mjs';
+import { withTrainingPanel } from './lib/trainInEditor.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const minutes = Number(process.argv[2] ?? 10);
 
 /** RSS in MB of the extension host processes below the server's process id. */
 function extensionHostRss(serverPid) {
   const out = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' });
-  const rows = out.trim().split('\n').slice(1).map((l) => {
-    const [pid, ppid, rss, ...args] = l.trim().split(/\s+/);
-    return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args.join(' ') };
-  });
+  const rows = out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [pid, ppid, rss, ...args] = l.trim().split(/\s+/);
+      return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args.join(' ') };
+    });
   const below = new Set([serverPid]);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const r of rows) if (below.has(r.ppid) && !below.has(r.pid)) { below.add(r.pid); changed = true; }
+    for (const r of rows)
+      if (below.has(r.ppid) && !below.has(r.pid)) {
+        below.add(r.pid);
+        changed = true;
+      }
   }
   const hosts = rows.filter((r) => below.has(r.pid) && /extensionHost/.test(r.args));
   return hosts.reduce((s, r) => s + r.rss, 0) / 1024;
 }
 
-const ws = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-mem-'));
-const server = await startCodeServer({ extensionPath: repo, workspace: ws, settings: { 'scratchnet.epochs': 100000, 'scratchnet.seed': 1 }, name: 'memory' });
-const browser = await launchBrowser();
 const samples = [];
-try {
-  const page = await newPage(browser);
-  await openWorkbench(page, server.url, ws);
-  await runCommand(page, 'Scratchnet: Train Network');
-  await pickQuickItem(page, 'two-layer');
-  const frame = await findFrameWith(page, '#graph', 60_000);
-  const t0 = Date.now();
-  while (Date.now() - t0 < minutes * 60_000) {
-    const progress = (await frame.locator('#progress').textContent()) ?? '';
-    samples.push({ seconds: Math.round((Date.now() - t0) / 1000), rssMB: Math.round(extensionHostRss(server.pid)), progress: progress.trim() });
-    console.error(JSON.stringify(samples[samples.length - 1]));
-    await new Promise((r) => setTimeout(r, 30_000));
-  }
-} finally {
-  await browser.close();
-  await server.stop();
-}
+await withTrainingPanel(
+  { settings: { 'scratchnet.epochs': 100000, 'scratchnet.seed': 1 }, name: 'memory' },
+  async ({ frame, server }) => {
+    const t0 = Date.now();
+    while (Date.now() - t0 < minutes * 60_000) {
+      const progress = (await frame.locator('#progress').textContent()) ?? '';
+      samples.push({
+        seconds: Math.round((Date.now() - t0) / 1000),
+        rssMB: Math.round(extensionHostRss(server.pid)),
+        progress: progress.trim(),
+      });
+      console.error(JSON.stringify(samples[samples.length - 1]));
+      await new Promise((r) => setTimeout(r, 30_000));
+    }
+  },
+);
 console.log(JSON.stringify({ minutes, start: samples[0], end: samples[samples.length - 1], samples }));

@@ -13,19 +13,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startCodeServer } from '../test/harness/codeServer.mjs';
-import {
-  findFrameWith,
-  launchBrowser,
-  newPage,
-  openWorkbench,
-  pickQuickItem,
-  runCommand,
-} from '../test/harness/e2e.mjs';
+import { REPO as repo, withTrainingPanel } from './lib/trainInEditor.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '10' },
@@ -111,22 +101,9 @@ function cpuShares(a, b) {
 }
 
 async function inEditor() {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-tp-'));
   const settings = { 'scratchnet.epochs': epochs, 'scratchnet.seed': 1, 'scratchnet.probeEvery': probeEvery };
   if (probeMinMs !== undefined) settings['scratchnet.probeMinMs'] = probeMinMs;
-  const server = await startCodeServer({
-    extensionPath: repo,
-    workspace: ws,
-    settings,
-    name: `throughput-${probeEvery}`,
-  });
-  const browser = await launchBrowser();
-  try {
-    const page = await newPage(browser);
-    await openWorkbench(page, server.url, ws);
-    await runCommand(page, 'Scratchnet: Train Network');
-    await pickQuickItem(page, 'two-layer');
-    const frame = await findFrameWith(page, '#graph', 60_000);
+  return withTrainingPanel({ settings, name: `throughput-${probeEvery}` }, async ({ frame }) => {
     const before = snapshot();
     const deadline = Date.now() + 600_000;
     while (!/done/i.test((await frame.locator('#state-badge').textContent()) ?? '')) {
@@ -136,10 +113,7 @@ async function inEditor() {
     const cpu = cpuShares(before, snapshot());
     const speed = (await frame.locator('#speed').textContent()) ?? '';
     return { samplesPerSecond: Number(speed.replace(/[^\d.]/g, '')), cpu };
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 function headless() {

@@ -4,21 +4,10 @@
 //
 //   node scripts/profile-panel.mjs [--epochs 20] [--seconds 5] [--out FILE.cpuprofile]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startCodeServer } from '../test/harness/codeServer.mjs';
-import {
-  findFrameWith,
-  launchBrowser,
-  newPage,
-  openWorkbench,
-  pickQuickItem,
-  runCommand,
-} from '../test/harness/e2e.mjs';
+import { withTrainingPanel } from './lib/trainInEditor.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '20' },
@@ -26,69 +15,56 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-prof-'));
-const server = await startCodeServer({
-  extensionPath: repo,
-  workspace: ws,
-  settings: { 'scratchnet.epochs': Number(args.epochs), 'scratchnet.seed': 1 },
-  name: 'profile',
-});
-const browser = await launchBrowser();
-try {
-  const page = await newPage(browser);
-  await openWorkbench(page, server.url, ws);
-  await runCommand(page, 'Scratchnet: Train Network');
-  await pickQuickItem(page, 'two-layer');
-  const frame = await findFrameWith(page, '#graph', 60_000);
-  await new Promise((r) => setTimeout(r, 1500));
-  const cdp = await page.context().newCDPSession(page); // the webview frames share the page's renderer
-  // A trace of the same window: where the renderer's time goes outside JavaScript (style, layout,
-  // paint, raster), summed per event name over every thread of the trace.
-  const events = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
-  const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-  await cdp.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,cc,viz',
-    transferMode: 'ReportEvents',
-  });
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  await new Promise((r) => setTimeout(r, Number(args.seconds) * 1000));
-  const { profile } = await cdp.send('Profiler.stop');
-  await cdp.send('Tracing.end');
-  await traced;
-  const threads = new Map(
-    events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]),
-  );
-  const byName = new Map();
-  for (const e of events) {
-    if (e.ph !== 'X' || !e.dur) continue;
-    const key = `${threads.get(`${e.pid}:${e.tid}`) ?? e.tid} · ${e.name}`;
-    byName.set(key, (byName.get(key) ?? 0) + e.dur);
-  }
-  const secs = Number(args.seconds);
-  if (args.out) fs.writeFileSync(`${args.out}.trace.json`, JSON.stringify(events));
-  console.log(`trace, inclusive time per thread and event (ms per second of wall time):`);
-  for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
-    console.log(`${(us / 1000 / secs).toFixed(1).padStart(7)}  ${k}`);
-  if (args.out) fs.writeFileSync(args.out, JSON.stringify(profile));
-  const self = new Map();
-  const dt = profile.timeDeltas;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const total = new Map();
-  profile.samples.forEach((id, i) => total.set(id, (total.get(id) ?? 0) + (dt[i] ?? 0)));
-  for (const [id, us] of total) {
-    const n = byId.get(id);
-    const f = n.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '')}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + us);
-  }
-  const span = profile.endTime - profile.startTime;
-  const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, 30);
-  console.log(`profile of ${(span / 1e6).toFixed(1)} s of the webview's main thread:`);
-  for (const [k, us] of rows) console.log(`${((100 * us) / span).toFixed(1).padStart(5)}%  ${k}`);
-} finally {
-  await browser.close();
-  await server.stop();
-}
+await withTrainingPanel(
+  { settings: { 'scratchnet.epochs': Number(args.epochs), 'scratchnet.seed': 1 }, name: 'profile' },
+  async ({ page }) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    const cdp = await page.context().newCDPSession(page); // the webview frames share the page's renderer
+    // A trace of the same window: where the renderer's time goes outside JavaScript (style, layout,
+    // paint, raster), summed per event name over every thread of the trace.
+    const events = [];
+    cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+    const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.start', {
+      categories: 'devtools.timeline,disabled-by-default-devtools.timeline,cc,viz',
+      transferMode: 'ReportEvents',
+    });
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    await new Promise((r) => setTimeout(r, Number(args.seconds) * 1000));
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.send('Tracing.end');
+    await traced;
+    const threads = new Map(
+      events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]),
+    );
+    const byName = new Map();
+    for (const e of events) {
+      if (e.ph !== 'X' || !e.dur) continue;
+      const key = `${threads.get(`${e.pid}:${e.tid}`) ?? e.tid} · ${e.name}`;
+      byName.set(key, (byName.get(key) ?? 0) + e.dur);
+    }
+    const secs = Number(args.seconds);
+    if (args.out) fs.writeFileSync(`${args.out}.trace.json`, JSON.stringify(events));
+    console.log(`trace, inclusive time per thread and event (ms per second of wall time):`);
+    for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`${(us / 1000 / secs).toFixed(1).padStart(7)}  ${k}`);
+    if (args.out) fs.writeFileSync(args.out, JSON.stringify(profile));
+    const self = new Map();
+    const dt = profile.timeDeltas;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const total = new Map();
+    profile.samples.forEach((id, i) => total.set(id, (total.get(id) ?? 0) + (dt[i] ?? 0)));
+    for (const [id, us] of total) {
+      const n = byId.get(id);
+      const f = n.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url || '')}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + us);
+    }
+    const span = profile.endTime - profile.startTime;
+    const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, 30);
+    console.log(`profile of ${(span / 1e6).toFixed(1)} s of the webview's main thread:`);
+    for (const [k, us] of rows) console.log(`${((100 * us) / span).toFixed(1).padStart(5)}%  ${k}`);
+  },
+);
