@@ -5,6 +5,8 @@
  */
 import { loadDataset } from '../engine/data/dataset';
 import { gemmBackend } from '../engine/gemm';
+import { useFastKernels } from '../engine/kernels/select';
+import type { WasmGemm } from '../engine/kernels/wasmGemm';
 import { buildNetwork } from '../engine/network';
 import { simpleConvNetSpec } from '../engine/presets';
 import type { NetworkSpec } from '../engine/spec';
@@ -25,6 +27,8 @@ const NETS: Record<string, NetworkSpec> = {
 
 const BATCH = 100;
 const WARMUP = 5;
+/** Most threads `--threads` accepts (a GEMM split wider than this gains nothing on any machine here). */
+const MAX_THREADS = 64;
 
 function median(s: number[]): number {
   const a = [...s].sort((x, y) => x - y);
@@ -40,7 +44,17 @@ export function benchCommand(argv: string[]): void {
   const windowS = (flags['window-seconds'] as number | undefined) ?? 2;
   if (!(windowS > 0)) throw new UsageError('bench: --window-seconds must be positive');
   const threads = positiveInt(flags, 'threads', 'bench') ?? 1;
-  if (threads !== 1) throw new UsageError('bench: only --threads 1 is available in this version');
+  if (threads > MAX_THREADS) throw new UsageError(`bench: --threads must be at most ${MAX_THREADS}, got ${threads}`);
+  if (threads > 1) {
+    // The CLI installed the single-threaded kernels at start; install the threaded backend instead.
+    if (process.env.SCRATCHNET_KERNELS === 'typescript') {
+      throw new UsageError('bench: --threads above 1 needs the WebAssembly kernels, but SCRATCHNET_KERNELS=typescript is set');
+    }
+    const choice = useFastKernels('auto', threads);
+    if (choice.threads !== threads) {
+      throw new UsageError(`bench: --threads ${threads} is not available here: ${choice.warning ?? `the ${choice.name} kernels run 1 thread`}`);
+    }
+  }
   const data = loadDataset({ dir: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined, testLimit: 1 });
   const net = buildNetwork(NETS[name], { seed: (flags.seed as number | undefined) ?? 0 });
   const trainer = new Trainer(net, data.train, data.test, { batchSize: BATCH, optimizer: { type: 'sgd', lr: 0.1 }, iterations: Number.MAX_SAFE_INTEGER });
@@ -61,6 +75,7 @@ export function benchCommand(argv: string[]): void {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (!flags.json) process.stderr.write(`window ${w + 1}/${windows}: ${fmt(rates[w], 4)} samples/s\n`);
   }
+  const backend = gemmBackend() as Partial<WasmGemm>;
   const result = {
     net: name,
     samplesPerSecond: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
@@ -68,7 +83,11 @@ export function benchCommand(argv: string[]): void {
     threads,
     gemm: gemmBackend().name,
     itersPerWindow: perWindow,
+    // products handed to the worker thread(s), and how many of those the calling thread ran itself
+    // because the worker had not started them (a busy machine): see docs/PERFORMANCE.md, Threads
+    ...(threads > 1 && backend.threadStats ? { threadParts: { ...backend.threadStats } } : {}),
   };
+  if (threads > 1) backend.dispose?.();
   if (flags.json) emitJson(result);
   else console.log(`${name}: median ${fmt(result.samplesPerSecond.median, 4)} samples/s (min ${fmt(result.samplesPerSecond.min, 4)}, max ${fmt(result.samplesPerSecond.max, 4)}), peak RSS ${result.peakRssMB} MB, GEMM ${result.gemm}`);
 }

@@ -173,6 +173,29 @@ describe('cli (node bin/scratchnet.js)', function () {
     for (const p of Object.values(j.params)) assert.ok(p.relativeError <= j.maxRelativeError);
   });
 
+  it('bench --threads 2 --windows 1: finishes on the two-thread GEMM and reports a positive rate', function () {
+    this.timeout(120_000);
+    const r = cli(['bench', '--net', 'two-layer', '--threads', '2', '--windows', '1', '--window-seconds', '0.3', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = lastJson(r) as {
+      net: string;
+      samplesPerSecond: { median: number; min: number; max: number };
+      peakRssMB: number;
+      threads: number;
+      gemm: string;
+      threadParts: { posted: number; takenBack: number };
+    };
+    assert.equal(j.net, 'two-layer');
+    assert.equal(j.threads, 2);
+    assert.match(j.gemm, /^wasm-(relaxed|simd)-2threads$/);
+    for (const v of [j.samplesPerSecond.median, j.samplesPerSecond.min, j.samplesPerSecond.max]) {
+      assert.ok(Number.isFinite(v) && v > 0, `samples/s ${v}`);
+    }
+    assert.ok(j.peakRssMB > 0);
+    // the two-layer net's 100×784×50 products are above the split threshold: parts were handed over
+    assert.ok(j.threadParts.posted > 0, JSON.stringify(j.threadParts));
+  });
+
   describe('bad input: non-zero exit and exactly one line on stderr', () => {
     it('unknown preset names it and lists the valid presets', () => {
       const line = failsWithOneLine(
@@ -251,6 +274,16 @@ describe('cli (node bin/scratchnet.js)', function () {
       writeFileSync(join(dir, IDX_FILES.testLabels), Buffer.concat([header([1]), Buffer.from([0])]));
       const r = cli(['train', '--preset', 'two-layer', '--iterations', '1', '--data-dir', dir]);
       failsWithOneLine(r, new RegExp(escape(join(dir, IDX_FILES.trainImages))), /truncated/);
+    });
+
+    it('bench: invalid --threads', () => {
+      failsWithOneLine(
+        cli(['bench', '--net', 'two-layer', '--threads', '0']),
+        /bench: --threads must be a positive integer, got 0/,
+      );
+      failsWithOneLine(cli(['bench', '--net', 'two-layer', '--threads', 'two']), /--threads must be an integer, got "two"/);
+      failsWithOneLine(cli(['bench', '--net', 'two-layer', '--threads', '65']), /--threads must be at most 64, got 65/);
+      failsWithOneLine(cli(['bench', '--net', 'two-layer', '--threads']), /--threads needs a value/);
     });
 
     it('an unknown command lists the valid ones', () => {

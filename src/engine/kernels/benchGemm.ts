@@ -166,13 +166,21 @@ export function formatGemmBench(rows: readonly GemmBenchRow[]): string {
 if (require.main === module) {
   const args = process.argv.slice(2);
   const ti = args.indexOf('--threads');
-  const backend = createWasmGemm({
-    relaxed: !args.includes('--no-relaxed'),
-    threads: ti >= 0 ? Number(args[ti + 1]) : 1,
-  });
+  const threads = ti >= 0 ? Number(args[ti + 1]) : 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    console.error(`benchGemm: --threads must be a positive integer, got ${ti >= 0 ? String(args[ti + 1]) : ''}`);
+    process.exit(2);
+  }
+  const backend = createWasmGemm({ relaxed: !args.includes('--no-relaxed'), threads });
   if (!backend) throw new Error('WebAssembly GEMM unavailable');
+  if (backend.threads !== threads) throw new Error(`benchGemm: asked for ${threads} threads, got ${backend.threads}`);
   const rows = benchGemm({ quick: args.includes('--quick'), backend, skipTypescript: args.includes('--no-ts') });
   backend.dispose();
+  const { posted, takenBack } = backend.threadStats;
   if (args.includes('--json')) console.log(JSON.stringify(rows, null, 2));
-  else console.log(`${backend.name}, node ${process.version}\n\n${formatGemmBench(rows)}`);
+  else {
+    console.log(`${backend.name}, node ${process.version}\n\n${formatGemmBench(rows)}`);
+    if (threads > 1)
+      console.log(`\nparts handed to worker threads: ${posted}, of which run by the calling thread: ${takenBack}`);
+  }
 }
