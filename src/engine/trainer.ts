@@ -8,7 +8,7 @@ import type { Network } from './network';
 import { createOptimizer, type Optimizer } from './optimizers/optimizer';
 import { Rng } from './rng';
 import type { OptimizerSpec } from './spec';
-import { Tensor, sizeOf, type Arr } from './tensor';
+import { Tensor, allocKernelArray, sizeOf, type Arr } from './tensor';
 
 /** Options of a training run. */
 export interface TrainOptions {
@@ -91,7 +91,7 @@ export class Trainer {
     this.rng = new Rng(opts.seed ?? t.seed ?? 0);
     this.order = this.rng.permutation(train.count);
     this.per = sizeOf(net.inShape);
-    this.xBuf = net.dtype === 'float64' ? new Float64Array(this.batchSize * this.per) : new Float32Array(this.batchSize * this.per);
+    this.xBuf = allocKernelArray(net.dtype, this.batchSize * this.per);
     this.tBuf = new Uint8Array(this.batchSize);
     this.evalTrainLimit = Math.min(opts.evalTrainLimit ?? train.count, train.count);
     this.evalTestLimit = Math.min(opts.evalTestLimit ?? test.count, test.count);

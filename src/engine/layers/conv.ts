@@ -18,6 +18,7 @@
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import { col2im, convOutSize, im2col } from '../im2col';
 import { initWeights, type InitSpec } from '../init';
+import { fastFor } from '../kernels/fast';
 import type { Rng } from '../rng';
 import { Tensor, reuse, type DType, type Shape } from '../tensor';
 import { makeParam, type Layer, type Param } from './layer';
@@ -83,14 +84,18 @@ export class Convolution implements Layer {
     const k = this.k;
     const p = this.oh * this.ow;
     const col = (this.col = reuse(this.col, [n * p, k], this.dtype));
-    im2col(x.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data);
     const out = (this.out = reuse(this.out, [n, f, this.oh, this.ow], this.dtype));
     const o = out.data;
     const b = this.b.value.data;
     const wd = this.W.value.data;
+    const fast = fastFor(x.data);
+    if (fast) {
+      fast.im2col(x.data as Float32Array, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data as Float32Array);
+      fast.fillBlocks(b as Float32Array, o as Float32Array, n, f, p);
+    } else im2col(x.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data);
     for (let s = 0; s < n; s++) {
       const os = s * f * p;
-      for (let j = 0; j < f; j++) o.fill(b[j], os + j * p, os + (j + 1) * p);
+      if (!fast) for (let j = 0; j < f; j++) o.fill(b[j], os + j * p, os + (j + 1) * p);
       gemmNT(wd, col.data.subarray(s * p * k, (s + 1) * p * k), o.subarray(os, os + f * p), f, k, p, true);
     }
     return out;
@@ -107,11 +112,14 @@ export class Convolution implements Layer {
     const d = dy.data;
     const dw = this.W.grad.data;
     const db = this.b.grad.data;
+    const fast = fastFor(d);
     dw.fill(0);
-    db.fill(0);
+    if (fast) fast.blockSums(d as Float32Array, db as Float32Array, n, f, p);
+    else db.fill(0);
     for (let s = 0; s < n; s++) {
       const ds = d.subarray(s * f * p, (s + 1) * f * p); // (F, OH·OW)
       gemmNN(ds, col.data.subarray(s * p * k, (s + 1) * p * k), dw, f, p, k, true);
+      if (fast) continue;
       for (let j = 0; j < f; j++) {
         let acc = 0;
         const o = j * p;
@@ -128,7 +136,8 @@ export class Convolution implements Layer {
     }
     const dx = (this.dx = reuse(this.dx, [n, this.c, this.h, this.w], this.dtype));
     const [fh, fw] = this.kernel;
-    col2im(dcol.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data);
+    if (fast) fast.col2im(dcol.data as Float32Array, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data as Float32Array);
+    else col2im(dcol.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data);
     return dx;
   }
 

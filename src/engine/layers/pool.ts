@@ -4,6 +4,7 @@
  * than it saves).
  */
 import { convOutSize } from '../im2col';
+import { fastFor } from '../kernels/fast';
 import { Tensor, reuse, type Arr, type DType, type Shape } from '../tensor';
 import type { Layer, Param } from './layer';
 
@@ -72,8 +73,13 @@ export class Pooling implements Layer {
   private forwardMax(x: Arr, o: Arr, n: number): void {
     const { h, w, oh, ow, stride, pad } = this;
     const [fh, fw] = this.size;
-    if (this.argmax.length !== o.length) this.argmax = new Int32Array(o.length);
+    const k = fastFor(x);
+    if (this.argmax.length !== o.length) this.argmax = k ? k.allocInt32(o.length) : new Int32Array(o.length);
     const arg = this.argmax;
+    if (k && o instanceof Float32Array) {
+      k.maxPoolForward(x as Float32Array, n * this.c, h, w, fh, fw, stride, pad, o, arg);
+      return;
+    }
     let q = 0; // output index, written in order
     for (let plane = 0; plane < n * this.c; plane++) {
       const base = plane * h * w;
@@ -138,6 +144,11 @@ export class Pooling implements Layer {
     const dx = (this.dx = reuse(this.dx, [n, this.c, this.h, this.w], this.dtype));
     const g = dx.data;
     const d = dy.data;
+    const k = fastFor(d);
+    if (this.mode === 'max' && k && g instanceof Float32Array) {
+      k.maxPoolBackward(d as Float32Array, this.argmax.subarray(0, d.length), g);
+      return dx;
+    }
     g.fill(0);
     if (this.mode === 'max') {
       const arg = this.argmax;

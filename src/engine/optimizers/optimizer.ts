@@ -5,6 +5,7 @@
  */
 import type { Param } from '../layers/layer';
 import type { OptimizerKind, OptimizerSpec } from '../spec';
+import { fastFor } from '../kernels/fast';
 import type { Arr } from '../tensor';
 
 /** Updates parameters in place from their gradients. */
@@ -39,7 +40,9 @@ export class SGD implements Optimizer {
       const w = p.value.data;
       const g = p.grad.data;
       const lr = this.lr;
-      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+      const k = fastFor(w);
+      if (k) k.sgd(w as Float32Array, g as Float32Array, lr);
+      else for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
     }
   }
 }

@@ -1,0 +1,536 @@
+// Scratchnet's float32 kernels besides GEMM, in AssemblyScript, compiled by scripts/build-wasm.mjs
+// to WebAssembly SIMD on an imported shared memory (the arena the engine's float32 layer buffers and
+// parameters live in, see src/engine/kernels/wasmArena.ts). Not TypeScript: tsconfig.json excludes
+// this folder. Each function mirrors a TypeScript reference in the engine (named in its comment);
+// the unit tests (test/unit/wasmOps.test.ts) check that both agree on random shapes.
+//
+// All pointers are byte offsets into the memory; sizes are element counts. The caller owns all
+// memory. Vector loads may read up to 12 bytes past the end of an operand (never stores): the arena
+// keeps slack after every block.
+
+// ---- elementwise -------------------------------------------------------------------------------
+
+/** ReLU forward (layers/activations.ts Relu): y = x where x > 0 or NaN, else +0. */
+export function relu_fwd(x: usize, y: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = v128.load(x + o);
+    v128.store(y + o, v128.andnot(v, f32x4.le(v, zero)));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    const v = load<f32>(x + o);
+    store<f32>(y + o, v <= 0 ? 0 : v);
+  }
+}
+
+/**
+ * ReLU backward from the forward's output: dx = dy where y ≠ 0, else +0. y ≠ 0 exactly where the
+ * forward let x through (x > 0 or NaN), so this is the TypeScript layer's mask without storing one.
+ */
+export function relu_bwd(dy: usize, y: usize, dx: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.ne(v128.load(y + o), zero)));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(dx + o, load<f32>(y + o) != 0 ? load<f32>(dy + o) : 0);
+  }
+}
+
+/**
+ * SGD update w ← w − lr·g (optimizers/optimizer.ts SGD), computed in f64 and rounded once, exactly
+ * as the TypeScript loop does (JavaScript numbers are doubles): the same bits.
+ */
+export function sgd(w: usize, g: usize, lr: f64, n: i32): void {
+  const l = f64x2.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const wv = v128.load(w + o);
+    const gv = v128.load(g + o);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(wv), f64x2.mul(l, f64x2.promote_low_f32x4(gv)));
+    const hi = f64x2.sub(
+      f64x2.promote_low_f32x4(v128.shuffle<i32>(wv, wv, 2, 3, 0, 1)),
+      f64x2.mul(l, f64x2.promote_low_f32x4(v128.shuffle<i32>(gv, gv, 2, 3, 0, 1))),
+    );
+    const r = v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+    v128.store(w + o, r);
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(w + o, <f32>(<f64>load<f32>(w + o) - lr * <f64>load<f32>(g + o)));
+  }
+}
+
+/** out[r, :] = b for r < rows (the affine layer's bias, before the product accumulates). */
+export function fill_rows(b: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = (<usize>cols) << 2;
+  for (let r = 0; r < rows; r++) memory.copy(out + <usize>r * rowBytes, b, rowBytes);
+}
+
+/** out[s, j, :] = b[j] for s < n, j < f, over p values each (the conv layer's bias). */
+export function fill_blocks(b: usize, out: usize, n: i32, f: i32, p: i32): void {
+  let o = out;
+  for (let s = 0; s < n; s++) {
+    for (let j = 0; j < f; j++) {
+      const bj = load<f32>(b + ((<usize>j) << 2));
+      const v = f32x4.splat(bj);
+      let i = 0;
+      for (; i + 4 <= p; i += 4) {
+        v128.store(o, v);
+        o += 16;
+      }
+      for (; i < p; i++) {
+        store<f32>(o, bj);
+        o += 4;
+      }
+    }
+  }
+}
+
+/**
+ * db[j] = Σ_r d[r, j] over rows (the affine layer's bias gradient), summed in row order in float32
+ * like the TypeScript loop: the same bits.
+ */
+export function col_sums(d: usize, db: usize, rows: i32, cols: i32): void {
+  const rowBytes = (<usize>cols) << 2;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const o = (<usize>j) << 2;
+    let acc = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) acc = f32x4.add(acc, v128.load(d + <usize>r * rowBytes + o));
+    v128.store(db + o, acc);
+  }
+  for (; j < cols; j++) {
+    const o = (<usize>j) << 2;
+    let acc: f32 = 0;
+    for (let r = 0; r < rows; r++) acc += load<f32>(d + <usize>r * rowBytes + o);
+    store<f32>(db + o, acc);
+  }
+}
+
+/**
+ * db[j] = Σ_s Σ_i d[s, j, i] over n samples of f blocks of p values (the conv layer's bias
+ * gradient). Each block is summed in four f64 lanes, then added to db in sample order.
+ */
+export function block_sums(d: usize, db: usize, n: i32, f: i32, p: i32): void {
+  for (let j = 0; j < f; j++) store<f32>(db + ((<usize>j) << 2), 0);
+  let o = d;
+  for (let s = 0; s < n; s++) {
+    for (let j = 0; j < f; j++) {
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let i = 0;
+      for (; i + 4 <= p; i += 4) {
+        const v = v128.load(o);
+        a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+        a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)));
+        o += 16;
+      }
+      const a = f64x2.add(a0, a1);
+      let acc = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+      for (; i < p; i++) {
+        acc += <f64>load<f32>(o);
+        o += 4;
+      }
+      const at = db + ((<usize>j) << 2);
+      store<f32>(at, <f32>(<f64>load<f32>(at) + acc));
+    }
+  }
+}
+
+// ---- im2col / col2im (im2col.ts) ---------------------------------------------------------------
+
+/**
+ * x (N, C, H, W) → col (N·OH·OW, C·FH·FW), the book's layout, padding cells as 0. col is written
+ * strictly in order.
+ */
+export function im2col(
+  x: usize,
+  n: i32,
+  c: i32,
+  h: i32,
+  w: i32,
+  fh: i32,
+  fw: i32,
+  stride: i32,
+  pad: i32,
+  oh: i32,
+  ow: i32,
+  col: usize,
+): void {
+  const plane = h * w;
+  let p = col;
+  for (let s = 0; s < n; s++) {
+    const xs = s * c * plane;
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * stride - pad;
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * stride - pad;
+        const kx0 = x0 < 0 ? -x0 : 0;
+        const kx1 = x0 + fw > w ? w - x0 : fw;
+        for (let ch = 0; ch < c; ch++) {
+          const xc = xs + ch * plane;
+          for (let ky = 0; ky < fh; ky++) {
+            const iy = y0 + ky;
+            if (iy < 0 || iy >= h || kx1 <= kx0) {
+              for (let kx = 0; kx < fw; kx++) store<f32>(p + ((<usize>kx) << 2), 0);
+              p += (<usize>fw) << 2;
+              continue;
+            }
+            const row = x + ((<usize>(xc + iy * w + x0)) << 2);
+            let kx = 0;
+            for (; kx < kx0; kx++) store<f32>(p + ((<usize>kx) << 2), 0);
+            for (; kx < kx1; kx++) store<f32>(p + ((<usize>kx) << 2), load<f32>(row + ((<usize>kx) << 2)));
+            for (; kx < fw; kx++) store<f32>(p + ((<usize>kx) << 2), 0);
+            p += (<usize>fw) << 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: x (zeroed first) += every col entry at the pixel it came from. */
+export function col2im(
+  col: usize,
+  n: i32,
+  c: i32,
+  h: i32,
+  w: i32,
+  fh: i32,
+  fw: i32,
+  stride: i32,
+  pad: i32,
+  oh: i32,
+  ow: i32,
+  x: usize,
+): void {
+  const plane = h * w;
+  memory.fill(x, 0, (<usize>(n * c * plane)) << 2);
+  let p = col;
+  for (let s = 0; s < n; s++) {
+    const xs = s * c * plane;
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * stride - pad;
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * stride - pad;
+        const kx0 = x0 < 0 ? -x0 : 0;
+        const kx1 = x0 + fw > w ? w - x0 : fw;
+        for (let ch = 0; ch < c; ch++) {
+          const xc = xs + ch * plane;
+          for (let ky = 0; ky < fh; ky++) {
+            const iy = y0 + ky;
+            if (iy >= 0 && iy < h) {
+              const row = x + ((<usize>(xc + iy * w + x0)) << 2);
+              for (let kx = kx0; kx < kx1; kx++) {
+                const at = row + ((<usize>kx) << 2);
+                store<f32>(at, load<f32>(at) + load<f32>(p + ((<usize>kx) << 2)));
+              }
+            }
+            p += (<usize>fw) << 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---- max pooling (layers/pool.ts) --------------------------------------------------------------
+
+/**
+ * Max pooling over planes (N·C of them) of H×W: y (planes, OH, OW) and arg, the flat index into x
+ * of each maximum (the first in row-major window order on ties; NaN never wins, as in `v > best`).
+ */
+export function maxpool_fwd(
+  x: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  fh: i32,
+  fw: i32,
+  stride: i32,
+  pad: i32,
+  oh: i32,
+  ow: i32,
+  y: usize,
+  arg: usize,
+): void {
+  let q: usize = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const base = pl * h * w;
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * stride - pad;
+      const ky0 = y0 < 0 ? -y0 : 0;
+      const ky1 = y0 + fh > h ? h - y0 : fh;
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * stride - pad;
+        const kx0 = x0 < 0 ? -x0 : 0;
+        const kx1 = x0 + fw > w ? w - x0 : fw;
+        let best: f32 = -Infinity;
+        let at: i32 = base + (y0 + ky0) * w + x0 + kx0;
+        for (let ky = ky0; ky < ky1; ky++) {
+          const row = base + (y0 + ky) * w + x0;
+          for (let kx = kx0; kx < kx1; kx++) {
+            const v = load<f32>(x + ((<usize>(row + kx)) << 2));
+            const gt = v > best;
+            best = select<f32>(v, best, gt);
+            at = select<i32>(row + kx, at, gt);
+          }
+        }
+        store<f32>(y + (q << 2), best);
+        store<i32>(arg + (q << 2), at);
+        q++;
+      }
+    }
+  }
+}
+
+/**
+ * 2×2 max pooling with stride 2 and no padding, the common case, four outputs at a time with SIMD
+ * (same results as maxpool_fwd: ties go to the first cell in row-major order, NaN never wins).
+ */
+export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, y: usize, arg: usize): void {
+  const ninf = f32x4.splat(-Infinity);
+  let q: usize = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const base = pl * h * w;
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = base + 2 * oy * w;
+      const r1 = r0 + w;
+      let ox = 0;
+      for (; ox + 4 <= ow; ox += 4) {
+        // even and odd columns of the window pairs, rows 0 and 1
+        const a0 = v128.load(x + ((<usize>(r0 + 2 * ox)) << 2));
+        const b0 = v128.load(x + ((<usize>(r0 + 2 * ox + 4)) << 2));
+        const a1 = v128.load(x + ((<usize>(r1 + 2 * ox)) << 2));
+        const b1 = v128.load(x + ((<usize>(r1 + 2 * ox + 4)) << 2));
+        const e0 = v128.shuffle<i32>(a0, b0, 0, 2, 4, 6);
+        const o0 = v128.shuffle<i32>(a0, b0, 1, 3, 5, 7);
+        const e1 = v128.shuffle<i32>(a1, b1, 0, 2, 4, 6);
+        const o1 = v128.shuffle<i32>(a1, b1, 1, 3, 5, 7);
+        const i00 = i32x4.add(i32x4.splat(r0 + 2 * ox), i32x4(0, 2, 4, 6));
+        // best = -inf, at = first cell; then each cell in row-major window order wins only if >
+        let best = ninf;
+        let at = i00;
+        let gt = f32x4.gt(e0, best);
+        best = v128.bitselect(e0, best, gt);
+        let m = f32x4.gt(o0, best);
+        best = v128.bitselect(o0, best, m);
+        at = v128.bitselect(i32x4.add(i00, i32x4.splat(1)), at, m);
+        m = f32x4.gt(e1, best);
+        best = v128.bitselect(e1, best, m);
+        at = v128.bitselect(i32x4.add(i00, i32x4.splat(w)), at, m);
+        m = f32x4.gt(o1, best);
+        best = v128.bitselect(o1, best, m);
+        at = v128.bitselect(i32x4.add(i00, i32x4.splat(w + 1)), at, m);
+        v128.store(y + (q << 2), best);
+        v128.store(arg + (q << 2), at);
+        q += 4;
+      }
+      for (; ox < ow; ox++) {
+        const c = r0 + 2 * ox;
+        let best: f32 = -Infinity;
+        let at: i32 = c;
+        let v = load<f32>(x + ((<usize>c) << 2));
+        let g = v > best;
+        best = select<f32>(v, best, g);
+        v = load<f32>(x + ((<usize>(c + 1)) << 2));
+        g = v > best;
+        best = select<f32>(v, best, g);
+        at = select<i32>(c + 1, at, g);
+        v = load<f32>(x + ((<usize>(c + w)) << 2));
+        g = v > best;
+        best = select<f32>(v, best, g);
+        at = select<i32>(c + w, at, g);
+        v = load<f32>(x + ((<usize>(c + w + 1)) << 2));
+        g = v > best;
+        best = select<f32>(v, best, g);
+        at = select<i32>(c + w + 1, at, g);
+        store<f32>(y + (q << 2), best);
+        store<i32>(arg + (q << 2), at);
+        q++;
+      }
+    }
+  }
+}
+
+/** Max pooling backward: dx (nx values, zeroed first) += dy[q] at arg[q], in q order. */
+export function maxpool_bwd(dy: usize, arg: usize, nq: i32, dx: usize, nx: i32): void {
+  memory.fill(dx, 0, (<usize>nx) << 2);
+  for (let q = 0; q < nq; q++) {
+    const at = dx + ((<usize>load<i32>(arg + ((<usize>q) << 2))) << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(dy + ((<usize>q) << 2)));
+  }
+}
+
+// ---- sparse-A products (gemm.ts nn and tn, A mostly zeros) -------------------------------------
+
+/** Number of non-zero floats among n (NaN counts as non-zero). */
+export function count_nonzero(a: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  let cnt = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) cnt = i32x4.sub(cnt, f32x4.ne(v128.load(a + ((<usize>i) << 2)), zero));
+  let s = i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3);
+  for (; i < n; i++) if (load<f32>(a + ((<usize>i) << 2)) != 0) s++;
+  return s;
+}
+
+/**
+ * Writes the non-zeros of row r of a (rows × cols, dense) as (index i32, value f32) pairs at list and
+ * returns how many there were. Groups of four zeros are skipped with one vector test.
+ */
+function gather_row(a: usize, cols: i32, list: usize): i32 {
+  let cnt = 0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const at = a + ((<usize>j) << 2);
+    if (!v128.any_true(f32x4.ne(v128.load(at), f32x4.splat(0)))) continue;
+    for (let t = 0; t < 4; t++) {
+      const v = load<f32>(at + ((<usize>t) << 2));
+      if (v != 0) {
+        const e = list + ((<usize>cnt) << 3);
+        store<i32>(e, j + t);
+        store<f32>(e, v, 4);
+        cnt++;
+      }
+    }
+  }
+  for (; j < cols; j++) {
+    const v = load<f32>(a + ((<usize>j) << 2));
+    if (v != 0) {
+      const e = list + ((<usize>cnt) << 3);
+      store<i32>(e, j);
+      store<f32>(e, v, 4);
+      cnt++;
+    }
+  }
+  return cnt;
+}
+
+/** Stores the first `lanes` (1..3) floats of v at p. */
+function store_part(p: usize, v: v128, lanes: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/**
+ * C(m×n) (+)= A(m×k)·B(k×n), row-major and contiguous, skipping the zeros of A: per row of A its
+ * non-zeros are listed once (at `list`, 8 bytes each, k of them at most), then each chunk of 16
+ * columns of C is summed in four registers over that list. For A with most entries zero (MNIST
+ * pixels: ≈ 80%), a fraction of the dense work. Sums run in k order, one multiply-add per term.
+ */
+export function spmm_nn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, list: usize): void {
+  const ldb = (<usize>n) << 2;
+  for (let i = 0; i < m; i++) {
+    const cnt = gather_row(a + <usize>i * <usize>k * 4, k, list);
+    const ci = c + <usize>i * ldb;
+    for (let j = 0; j < n; j += 16) {
+      const left = n - j;
+      const jo = (<usize>j) << 2;
+      let c0 = f32x4.splat(0);
+      let c1 = f32x4.splat(0);
+      let c2 = f32x4.splat(0);
+      let c3 = f32x4.splat(0);
+      for (let t = 0; t < cnt; t++) {
+        const e = list + ((<usize>t) << 3);
+        const bp = b + <usize>load<i32>(e) * ldb + jo;
+        const av = v128.load32_splat(e, 4);
+        c0 = madd(c0, av, v128.load(bp));
+        c1 = madd(c1, av, v128.load(bp, 16));
+        c2 = madd(c2, av, v128.load(bp, 32));
+        c3 = madd(c3, av, v128.load(bp, 48));
+      }
+      const cp = ci + jo;
+      if (left >= 16) {
+        if (accumulate) {
+          c0 = f32x4.add(c0, v128.load(cp));
+          c1 = f32x4.add(c1, v128.load(cp, 16));
+          c2 = f32x4.add(c2, v128.load(cp, 32));
+          c3 = f32x4.add(c3, v128.load(cp, 48));
+        }
+        v128.store(cp, c0);
+        v128.store(cp, c1, 16);
+        v128.store(cp, c2, 32);
+        v128.store(cp, c3, 48);
+      } else {
+        store_tail(cp, c0, c1, c2, c3, left, accumulate);
+      }
+    }
+  }
+}
+
+/** Stores the first `left` (< 16) floats of the four vectors at p (added to what is there when accumulating). */
+function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32, accumulate: i32): void {
+  for (let v = 0; v < 4; v++) {
+    const lanes = min(4, left - v * 4);
+    if (lanes <= 0) break;
+    let x = v == 0 ? c0 : v == 1 ? c1 : v == 2 ? c2 : c3;
+    const q = p + ((<usize>v) << 4);
+    if (lanes == 4) {
+      if (accumulate) x = f32x4.add(x, v128.load(q));
+      v128.store(q, x);
+    } else {
+      if (accumulate) {
+        // read only the valid lanes: the floats past them may belong to the next row of C
+        let y = f32x4.splat(0);
+        y = f32x4.replace_lane(y, 0, load<f32>(q));
+        if (lanes > 1) y = f32x4.replace_lane(y, 1, load<f32>(q, 4));
+        if (lanes > 2) y = f32x4.replace_lane(y, 2, load<f32>(q, 8));
+        x = f32x4.add(x, y);
+      }
+      store_part(q, x, lanes);
+    }
+  }
+}
+
+/**
+ * C(m×n) (+)= Aᵀ·B with A stored k×m and B k×n, skipping the zeros of A: for each row p of A (a
+ * sample, when A is a batch of inputs) and each of its non-zeros A[p, i], C[i, :] += A[p, i]·B[p, :].
+ * C is zeroed first unless accumulating. Sums run in k order, one multiply-add per term.
+ */
+export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, list: usize): void {
+  const ldc = (<usize>n) << 2;
+  if (!accumulate) memory.fill(c, 0, <usize>m * ldc);
+  const full = n & ~3;
+  for (let p = 0; p < k; p++) {
+    const cnt = gather_row(a + <usize>p * <usize>m * 4, m, list);
+    const bp = b + <usize>p * ldc;
+    for (let t = 0; t < cnt; t++) {
+      const e = list + ((<usize>t) << 3);
+      const cp = c + <usize>load<i32>(e) * ldc;
+      const av = v128.load32_splat(e, 4);
+      let j = 0;
+      for (; j < full; j += 4) {
+        const o = (<usize>j) << 2;
+        v128.store(cp + o, madd(v128.load(cp + o), av, v128.load(bp + o)));
+      }
+      const s = f32x4.extract_lane(av, 0);
+      for (; j < n; j++) {
+        const o = (<usize>j) << 2;
+        store<f32>(cp + o, fma1(load<f32>(cp + o), s, load<f32>(bp + o)));
+      }
+    }
+  }
+}
+
+function madd(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(x, y, acc);
+  } else {
+    return f32x4.add(acc, f32x4.mul(x, y));
+  }
+}
+
+/** The scalar multiply-add of the tails, rounded like madd's mul+add (relaxed_madd may fuse: within tolerance). */
+function fma1(acc: f32, x: f32, y: f32): f32 {
+  return acc + x * y;
+}

@@ -1,0 +1,57 @@
+/**
+ * The float32 kernels besides GEMM, as an installable backend like `setGemmBackend`: when one is
+ * installed (the WebAssembly SIMD arena, `useFastKernels()`), float32 layers run their elementwise
+ * work, im2col/col2im, pooling and the SGD update through it, and allocate their buffers from it (so
+ * the buffers live in WebAssembly memory and the kernels need no copies). With none installed, and
+ * always for float64, the layers run their TypeScript loops, which stay the reference.
+ *
+ * No runtime imports: tensor.ts and every layer import this module.
+ */
+
+/** The float32 kernels a backend provides. Arrays outside its memory are copied in and out. */
+export interface Float32Kernels {
+  readonly name: string;
+  /** A zeroed Float32Array, in the backend's memory when it has room. */
+  allocFloat32(n: number): Float32Array;
+  /** A zeroed Int32Array, in the backend's memory when it has room. */
+  allocInt32(n: number): Int32Array;
+  /** y = x where x > 0 or NaN, else 0. */
+  reluForward(x: Float32Array, y: Float32Array): void;
+  /** dx = dy where y ≠ 0 (y: the forward's output), else 0. */
+  reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** w ← w − lr·g (rounded once from double, like the TypeScript loop). */
+  sgd(w: Float32Array, g: Float32Array, lr: number): void;
+  /** out[r, :] = b, for rows × cols. */
+  fillRows(b: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** out[s, j, :] = b[j], for n × f blocks of p. */
+  fillBlocks(b: Float32Array, out: Float32Array, n: number, f: number, p: number): void;
+  /** db[j] = Σ_r d[r, j], rows × cols. */
+  colSums(d: Float32Array, db: Float32Array, rows: number, cols: number): void;
+  /** db[j] = Σ_s Σ_i d[s, j, i], n × f blocks of p. */
+  blockSums(d: Float32Array, db: Float32Array, n: number, f: number, p: number): void;
+  /** im2col.ts `im2col` into col. */
+  im2col(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, col: Float32Array): void;
+  /** im2col.ts `col2im` into x (overwritten). */
+  col2im(col: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, x: Float32Array): void;
+  /** Max pooling over `planes` planes of h×w: y and the flat index of each maximum in arg. */
+  maxPoolForward(x: Float32Array, planes: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, y: Float32Array, arg: Int32Array): void;
+  /** dx (zeroed first) += dy[q] at arg[q]. */
+  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array): void;
+}
+
+let kernels: Float32Kernels | undefined;
+
+/** Installs float32 kernels (undefined: the TypeScript loops everywhere). */
+export function setFloat32Kernels(k: Float32Kernels | undefined): void {
+  kernels = k;
+}
+
+/** The installed float32 kernels, if any. */
+export function float32Kernels(): Float32Kernels | undefined {
+  return kernels;
+}
+
+/** The installed kernels when `a` is float32 data, else undefined (float64: the TypeScript path). */
+export function fastFor(a: Float32Array | Float64Array): Float32Kernels | undefined {
+  return kernels !== undefined && a instanceof Float32Array ? kernels : undefined;
+}
