@@ -10,6 +10,11 @@ import { createWasmGemm, wasmGemmUnavailableReason } from './wasmGemm';
 
 let arena: WasmArena | undefined;
 
+/** The process's arena, once `useFastKernels` created it (for benchmarks and profiles). */
+export function currentArena(): WasmArena | undefined {
+  return arena;
+}
+
 /** Which kernels were installed, and why not the fast ones when they were not. */
 export interface KernelChoice {
   /** The backend's name: `wasm-relaxed`, `wasm-simd`, `typescript`. */

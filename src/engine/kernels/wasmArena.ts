@@ -71,6 +71,8 @@ export interface WasmArena {
   /** The other float32 kernels, zero-copy for operands in the arena. */
   readonly kernels: Float32Kernels;
   readonly memory: WebAssembly.Memory;
+  /** The density under which nn/tn products with n ≤ 64 skip A's zeros (option `sparseMaxDensity`). */
+  sparseMaxDensity: number;
   /** Whether the array lies in the arena (kernels then use it in place). */
   contains(a: ArrayBufferView): boolean;
   /** Bytes of memory held, and bytes in live blocks. */
@@ -137,7 +139,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   const kernel = g.gemm;
   const KC = g.BLOCK_K.value as number;
   const MC = g.BLOCK_M.value as number;
-  const sparseMaxDensity = options.sparseMaxDensity ?? 0.3;
+  let sparseMaxDensity = options.sparseMaxDensity ?? 0.3;
 
   // ---- allocator ------------------------------------------------------------------------------
   const buffers = new Set<ArrayBufferLike>([memory.buffer]);
@@ -264,8 +266,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const acc = accumulate ? 1 : 0;
     if (form !== 'nt' && sparseMaxDensity > 0 && n <= 64 && na >= 4096 && ops.count_nonzero(pa, na) <= sparseMaxDensity * na) {
       sparseProducts++;
-      if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k));
-      else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m));
+      if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
+      else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 4));
     } else {
       const ta = form === 'tn' ? 1 : 0;
       const tb = form === 'nt' ? 1 : 0;
@@ -416,6 +418,12 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     kernels,
     memory,
     contains,
+    get sparseMaxDensity() {
+      return sparseMaxDensity;
+    },
+    set sparseMaxDensity(d: number) {
+      sparseMaxDensity = d;
+    },
     stats: () => ({ memoryBytes: memory.buffer.byteLength, liveBytes, freeBlocks, sparseProducts }),
   };
 }

@@ -187,6 +187,7 @@ export function im2col(
             const row = x + ((<usize>(xc + iy * w + x0)) << 2);
             let kx = 0;
             for (; kx < kx0; kx++) store<f32>(p + ((<usize>kx) << 2), 0);
+            for (; kx + 4 <= kx1; kx += 4) v128.store(p + ((<usize>kx) << 2), v128.load(row + ((<usize>kx) << 2)));
             for (; kx < kx1; kx++) store<f32>(p + ((<usize>kx) << 2), load<f32>(row + ((<usize>kx) << 2)));
             for (; kx < fw; kx++) store<f32>(p + ((<usize>kx) << 2), 0);
             p += (<usize>fw) << 2;
@@ -384,8 +385,9 @@ export function count_nonzero(a: usize, n: i32): i32 {
 }
 
 /**
- * Writes the non-zeros of row r of a (rows × cols, dense) as (index i32, value f32) pairs at list and
- * returns how many there were. Groups of four zeros are skipped with one vector test.
+ * Writes the non-zeros of a row of `cols` floats at a as (index i32, value f32) pairs at list (room
+ * for cols + 4 entries) and returns how many there were. Groups of four zeros are skipped with one
+ * vector test.
  */
 function gather_row(a: usize, cols: i32, list: usize): i32 {
   let cnt = 0;
@@ -393,14 +395,14 @@ function gather_row(a: usize, cols: i32, list: usize): i32 {
   for (; j + 4 <= cols; j += 4) {
     const at = a + ((<usize>j) << 2);
     if (!v128.any_true(f32x4.ne(v128.load(at), f32x4.splat(0)))) continue;
+    // branch-free: always write the entry, advance only past a non-zero (scattered non-zeros would
+    // mispredict a branch about every other time)
     for (let t = 0; t < 4; t++) {
       const v = load<f32>(at + ((<usize>t) << 2));
-      if (v != 0) {
-        const e = list + ((<usize>cnt) << 3);
-        store<i32>(e, j + t);
-        store<f32>(e, v, 4);
-        cnt++;
-      }
+      const e = list + ((<usize>cnt) << 3);
+      store<i32>(e, j + t);
+      store<f32>(e, v, 4);
+      cnt += i32(v != 0);
     }
   }
   for (; j < cols; j++) {
