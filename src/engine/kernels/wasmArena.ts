@@ -264,10 +264,11 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const pb = src(b, 1, nb);
     const pc = dst(c, 2, nc, accumulate);
     const acc = accumulate ? 1 : 0;
-    if (form !== 'nt' && sparseMaxDensity > 0 && n <= 64 && na >= 4096 && ops.count_nonzero(pa, na) <= sparseMaxDensity * na) {
+    const nnz = form !== 'nt' && sparseMaxDensity > 0 && n <= 64 && na >= 4096 ? ops.count_nonzero(pa, na) : na;
+    if (nnz <= sparseMaxDensity * na) {
       sparseProducts++;
       if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
-      else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 4));
+      else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 1 + nnz + m + 4 + 2));
     } else {
       const ta = form === 'tn' ? 1 : 0;
       const tb = form === 'nt' ? 1 : 0;

@@ -495,30 +495,87 @@ function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32,
 }
 
 /**
- * C(m×n) (+)= Aᵀ·B with A stored k×m and B k×n, skipping the zeros of A: for each row p of A (a
- * sample, when A is a batch of inputs) and each of its non-zeros A[p, i], C[i, :] += A[p, i]·B[p, :].
- * C is zeroed first unless accumulating. Sums run in k order, one multiply-add per term.
+ * C(m×n) (+)= Aᵀ·B with A stored k×m and B k×n, skipping the zeros of A. A's non-zeros are first
+ * regrouped by column (by row of C: counts, prefix sums, then each row of A's non-zeros scattered
+ * to their columns, in row order), so that each chunk of 16 columns of a C row is summed in four
+ * registers and stored once: Σ_p A[p, i]·B[p, :] over the p where A[p, i] ≠ 0, in p order.
+ * `work` holds (m + 1) + m i32 and then nnz + m + 4 entries of 8 bytes.
  */
-export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, list: usize): void {
-  const ldc = (<usize>n) << 2;
-  if (!accumulate) memory.fill(c, 0, <usize>m * ldc);
-  const full = n & ~3;
+export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, work: usize): void {
+  const start = work; // (m + 1) i32: where column i's entries begin
+  const pos = start + ((<usize>(m + 1)) << 2); // m i32: next free entry of column i
+  const row = pos + ((<usize>m) << 2); // one row's non-zeros (m + 4 entries)
+  const ent = row + ((<usize>(m + 4)) << 3); // nnz entries (p, value), grouped by column
+  const zero = f32x4.splat(0);
+  // counts per column
+  memory.fill(start, 0, (<usize>(m + 1)) << 2);
   for (let p = 0; p < k; p++) {
-    const cnt = gather_row(a + <usize>p * <usize>m * 4, m, list);
-    const bp = b + <usize>p * ldc;
+    const ap = a + <usize>p * <usize>m * 4;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const at = start + ((<usize>(i + 1)) << 2);
+      v128.store(at, i32x4.sub(v128.load(at), f32x4.ne(v128.load(ap + ((<usize>i) << 2)), zero)));
+    }
+    for (; i < m; i++) {
+      const at = start + ((<usize>(i + 1)) << 2);
+      store<i32>(at, load<i32>(at) + i32(load<f32>(ap + ((<usize>i) << 2)) != 0));
+    }
+  }
+  // prefix sums: start[i] = entries before column i
+  for (let i = 0; i < m; i++) {
+    const before = load<i32>(start + ((<usize>i) << 2));
+    const at = start + ((<usize>(i + 1)) << 2);
+    store<i32>(at, load<i32>(at) + before);
+    store<i32>(pos + ((<usize>i) << 2), before);
+  }
+  // scatter each row's non-zeros to their columns (rows in order, so each column stays in p order)
+  for (let p = 0; p < k; p++) {
+    const cnt = gather_row(a + <usize>p * <usize>m * 4, m, row);
     for (let t = 0; t < cnt; t++) {
-      const e = list + ((<usize>t) << 3);
-      const cp = c + <usize>load<i32>(e) * ldc;
-      const av = v128.load32_splat(e, 4);
-      let j = 0;
-      for (; j < full; j += 4) {
-        const o = (<usize>j) << 2;
-        v128.store(cp + o, madd(v128.load(cp + o), av, v128.load(bp + o)));
+      const e = row + ((<usize>t) << 3);
+      const pi = pos + ((<usize>load<i32>(e)) << 2);
+      const q = load<i32>(pi);
+      store<i32>(pi, q + 1);
+      const d = ent + ((<usize>q) << 3);
+      store<i32>(d, p);
+      store<f32>(d, load<f32>(e, 4), 4);
+    }
+  }
+  const ldb = (<usize>n) << 2;
+  for (let i = 0; i < m; i++) {
+    const e0 = load<i32>(start + ((<usize>i) << 2));
+    const e1 = load<i32>(start + ((<usize>(i + 1)) << 2));
+    const ci = c + <usize>i * ldb;
+    for (let j = 0; j < n; j += 16) {
+      const left = n - j;
+      const jo = (<usize>j) << 2;
+      let c0 = f32x4.splat(0);
+      let c1 = f32x4.splat(0);
+      let c2 = f32x4.splat(0);
+      let c3 = f32x4.splat(0);
+      for (let t = e0; t < e1; t++) {
+        const e = ent + ((<usize>t) << 3);
+        const bp = b + <usize>load<i32>(e) * ldb + jo;
+        const av = v128.load32_splat(e, 4);
+        c0 = madd(c0, av, v128.load(bp));
+        c1 = madd(c1, av, v128.load(bp, 16));
+        c2 = madd(c2, av, v128.load(bp, 32));
+        c3 = madd(c3, av, v128.load(bp, 48));
       }
-      const s = f32x4.extract_lane(av, 0);
-      for (; j < n; j++) {
-        const o = (<usize>j) << 2;
-        store<f32>(cp + o, fma1(load<f32>(cp + o), s, load<f32>(bp + o)));
+      const cp = ci + jo;
+      if (left >= 16) {
+        if (accumulate) {
+          c0 = f32x4.add(c0, v128.load(cp));
+          c1 = f32x4.add(c1, v128.load(cp, 16));
+          c2 = f32x4.add(c2, v128.load(cp, 32));
+          c3 = f32x4.add(c3, v128.load(cp, 48));
+        }
+        v128.store(cp, c0);
+        v128.store(cp, c1, 16);
+        v128.store(cp, c2, 32);
+        v128.store(cp, c3, 48);
+      } else {
+        store_tail(cp, c0, c1, c2, c3, left, accumulate);
       }
     }
   }
@@ -530,9 +587,4 @@ function madd(acc: v128, x: v128, y: v128): v128 {
   } else {
     return f32x4.add(acc, f32x4.mul(x, y));
   }
-}
-
-/** The scalar multiply-add of the tails, rounded like madd's mul+add (relaxed_madd may fuse: within tolerance). */
-function fma1(acc: f32, x: f32, y: f32): f32 {
-  return acc + x * y;
 }
