@@ -86,6 +86,9 @@ describe('WebAssembly arena kernels', function () {
       [64, 65, 64],
       [129, 33, 3],
       [30, 576, 25],
+      [70, 130, 33],
+      [64, 100, 63],
+      [65, 99, 47],
     ];
     for (const zeros of [0, 0.8]) {
       it(`matches the TypeScript kernels in all forms, in and out of the arena${zeros ? ', A 80% zeros (sparse path)' : ''}`, () => {

@@ -5,7 +5,7 @@
 // the unit tests (test/unit/wasmOps.test.ts) check that both agree on random shapes.
 //
 // All pointers are byte offsets into the memory; sizes are element counts. The caller owns all
-// memory. Vector loads may read up to 12 bytes past the end of an operand (never stores): the arena
+// memory. Vector loads may read up to 60 bytes past the end of an operand (never stores): the arena
 // keeps slack after every block.
 
 // ---- elementwise -------------------------------------------------------------------------------
@@ -426,46 +426,116 @@ function store_part(p: usize, v: v128, lanes: i32): void {
 
 /**
  * C(m×n) (+)= A(m×k)·B(k×n), row-major and contiguous, skipping the zeros of A: per row of A its
- * non-zeros are listed once (at `list`, 8 bytes each, k of them at most), then each chunk of 16
- * columns of C is summed in four registers over that list. For A with most entries zero (MNIST
+ * non-zeros are listed once (at `list`, 8 bytes each, k of them at most), then each chunk of 32
+ * columns of C is summed in eight registers over that list (`sum_rows`). For A with most entries zero (MNIST
  * pixels: ≈ 80%), a fraction of the dense work. Sums run in k order, one multiply-add per term.
  */
 export function spmm_nn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, list: usize): void {
   const ldb = (<usize>n) << 2;
   for (let i = 0; i < m; i++) {
     const cnt = gather_row(a + <usize>i * <usize>k * 4, k, list);
-    const ci = c + <usize>i * ldb;
-    for (let j = 0; j < n; j += 16) {
-      const left = n - j;
-      const jo = (<usize>j) << 2;
-      let c0 = f32x4.splat(0);
-      let c1 = f32x4.splat(0);
-      let c2 = f32x4.splat(0);
-      let c3 = f32x4.splat(0);
-      for (let t = 0; t < cnt; t++) {
-        const e = list + ((<usize>t) << 3);
-        const bp = b + <usize>load<i32>(e) * ldb + jo;
-        const av = v128.load32_splat(e, 4);
-        c0 = madd(c0, av, v128.load(bp));
-        c1 = madd(c1, av, v128.load(bp, 16));
-        c2 = madd(c2, av, v128.load(bp, 32));
-        c3 = madd(c3, av, v128.load(bp, 48));
+    sum_rows(list, cnt, b, ldb, c + <usize>i * ldb, n, accumulate);
+  }
+}
+
+/**
+ * C row (n floats at cp) (+)= Σ_t value_t · B[row_t, :] over `cnt` entries (row i32, value f32) at
+ * list, B rows `ldb` bytes apart. Columns in chunks of 32 (eight accumulators: eight independent
+ * multiply-add chains keep both FMA pipes busy), the rest in one chunk of 16; each sum runs in list
+ * order. Loads may read up to 31 floats past the end of a B row (never past the arena's slack for
+ * the last row: the chunk is read only where at least one column is valid).
+ */
+function sum_rows(list: usize, cnt: i32, b: usize, ldb: usize, cp: usize, n: i32, accumulate: i32): void {
+  let j = 0;
+  for (; n - j > 16; j += 32) {
+    const jo = (<usize>j) << 2;
+    let c0 = f32x4.splat(0);
+    let c1 = f32x4.splat(0);
+    let c2 = f32x4.splat(0);
+    let c3 = f32x4.splat(0);
+    let c4 = f32x4.splat(0);
+    let c5 = f32x4.splat(0);
+    let c6 = f32x4.splat(0);
+    let c7 = f32x4.splat(0);
+    for (let t = 0; t < cnt; t++) {
+      const e = list + ((<usize>t) << 3);
+      const bp = b + <usize>load<i32>(e) * ldb + jo;
+      const av = v128.load32_splat(e, 4);
+      c0 = madd(c0, av, v128.load(bp));
+      c1 = madd(c1, av, v128.load(bp, 16));
+      c2 = madd(c2, av, v128.load(bp, 32));
+      c3 = madd(c3, av, v128.load(bp, 48));
+      c4 = madd(c4, av, v128.load(bp, 64));
+      c5 = madd(c5, av, v128.load(bp, 80));
+      c6 = madd(c6, av, v128.load(bp, 96));
+      c7 = madd(c7, av, v128.load(bp, 112));
+    }
+    const left = n - j;
+    const q = cp + jo;
+    if (left >= 32) {
+      if (accumulate) {
+        c0 = f32x4.add(c0, v128.load(q));
+        c1 = f32x4.add(c1, v128.load(q, 16));
+        c2 = f32x4.add(c2, v128.load(q, 32));
+        c3 = f32x4.add(c3, v128.load(q, 48));
+        c4 = f32x4.add(c4, v128.load(q, 64));
+        c5 = f32x4.add(c5, v128.load(q, 80));
+        c6 = f32x4.add(c6, v128.load(q, 96));
+        c7 = f32x4.add(c7, v128.load(q, 112));
       }
-      const cp = ci + jo;
-      if (left >= 16) {
-        if (accumulate) {
-          c0 = f32x4.add(c0, v128.load(cp));
-          c1 = f32x4.add(c1, v128.load(cp, 16));
-          c2 = f32x4.add(c2, v128.load(cp, 32));
-          c3 = f32x4.add(c3, v128.load(cp, 48));
-        }
-        v128.store(cp, c0);
-        v128.store(cp, c1, 16);
-        v128.store(cp, c2, 32);
-        v128.store(cp, c3, 48);
-      } else {
-        store_tail(cp, c0, c1, c2, c3, left, accumulate);
+      v128.store(q, c0);
+      v128.store(q, c1, 16);
+      v128.store(q, c2, 32);
+      v128.store(q, c3, 48);
+      v128.store(q, c4, 64);
+      v128.store(q, c5, 80);
+      v128.store(q, c6, 96);
+      v128.store(q, c7, 112);
+    } else {
+      // 17..31 columns: the first 16 whole, the rest through store_tail
+      if (accumulate) {
+        c0 = f32x4.add(c0, v128.load(q));
+        c1 = f32x4.add(c1, v128.load(q, 16));
+        c2 = f32x4.add(c2, v128.load(q, 32));
+        c3 = f32x4.add(c3, v128.load(q, 48));
       }
+      v128.store(q, c0);
+      v128.store(q, c1, 16);
+      v128.store(q, c2, 32);
+      v128.store(q, c3, 48);
+      store_tail(q + 64, c4, c5, c6, c7, left - 16, accumulate);
+    }
+  }
+  if (j < n) {
+    const jo = (<usize>j) << 2;
+    let c0 = f32x4.splat(0);
+    let c1 = f32x4.splat(0);
+    let c2 = f32x4.splat(0);
+    let c3 = f32x4.splat(0);
+    for (let t = 0; t < cnt; t++) {
+      const e = list + ((<usize>t) << 3);
+      const bp = b + <usize>load<i32>(e) * ldb + jo;
+      const av = v128.load32_splat(e, 4);
+      c0 = madd(c0, av, v128.load(bp));
+      c1 = madd(c1, av, v128.load(bp, 16));
+      c2 = madd(c2, av, v128.load(bp, 32));
+      c3 = madd(c3, av, v128.load(bp, 48));
+    }
+    const q = cp + jo;
+    const left = n - j;
+    if (left == 16) {
+      if (accumulate) {
+        c0 = f32x4.add(c0, v128.load(q));
+        c1 = f32x4.add(c1, v128.load(q, 16));
+        c2 = f32x4.add(c2, v128.load(q, 32));
+        c3 = f32x4.add(c3, v128.load(q, 48));
+      }
+      v128.store(q, c0);
+      v128.store(q, c1, 16);
+      v128.store(q, c2, 32);
+      v128.store(q, c3, 48);
+    } else {
+      store_tail(q, c0, c1, c2, c3, left, accumulate);
     }
   }
 }
@@ -497,8 +567,8 @@ function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32,
 /**
  * C(m×n) (+)= Aᵀ·B with A stored k×m and B k×n, skipping the zeros of A. A's non-zeros are first
  * regrouped by column (by row of C: counts, prefix sums, then each row of A's non-zeros scattered
- * to their columns, in row order), so that each chunk of 16 columns of a C row is summed in four
- * registers and stored once: Σ_p A[p, i]·B[p, :] over the p where A[p, i] ≠ 0, in p order.
+ * to their columns, in row order), so that each chunk of columns of a C row is summed in registers (`sum_rows`)
+ * and stored once: Σ_p A[p, i]·B[p, :] over the p where A[p, i] ≠ 0, in p order.
  * `work` holds (m + 1) + m i32 and then nnz + m + 4 entries of 8 bytes.
  */
 export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, work: usize): void {
@@ -545,39 +615,7 @@ export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ac
   for (let i = 0; i < m; i++) {
     const e0 = load<i32>(start + ((<usize>i) << 2));
     const e1 = load<i32>(start + ((<usize>(i + 1)) << 2));
-    const ci = c + <usize>i * ldb;
-    for (let j = 0; j < n; j += 16) {
-      const left = n - j;
-      const jo = (<usize>j) << 2;
-      let c0 = f32x4.splat(0);
-      let c1 = f32x4.splat(0);
-      let c2 = f32x4.splat(0);
-      let c3 = f32x4.splat(0);
-      for (let t = e0; t < e1; t++) {
-        const e = ent + ((<usize>t) << 3);
-        const bp = b + <usize>load<i32>(e) * ldb + jo;
-        const av = v128.load32_splat(e, 4);
-        c0 = madd(c0, av, v128.load(bp));
-        c1 = madd(c1, av, v128.load(bp, 16));
-        c2 = madd(c2, av, v128.load(bp, 32));
-        c3 = madd(c3, av, v128.load(bp, 48));
-      }
-      const cp = ci + jo;
-      if (left >= 16) {
-        if (accumulate) {
-          c0 = f32x4.add(c0, v128.load(cp));
-          c1 = f32x4.add(c1, v128.load(cp, 16));
-          c2 = f32x4.add(c2, v128.load(cp, 32));
-          c3 = f32x4.add(c3, v128.load(cp, 48));
-        }
-        v128.store(cp, c0);
-        v128.store(cp, c1, 16);
-        v128.store(cp, c2, 32);
-        v128.store(cp, c3, 48);
-      } else {
-        store_tail(cp, c0, c1, c2, c3, left, accumulate);
-      }
-    }
+    sum_rows(ent + ((<usize>e0) << 3), e1 - e0, b, ldb, c + <usize>i * ldb, n, accumulate);
   }
 }
 
