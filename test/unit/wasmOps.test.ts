@@ -19,6 +19,7 @@ import { SGD } from '../../src/engine/optimizers/optimizer';
 import { simpleConvNetSpec } from '../../src/engine/presets';
 import { Rng } from '../../src/engine/rng';
 import { Tensor } from '../../src/engine/tensor';
+import { Trainer } from '../../src/engine/trainer';
 
 type Form = 'nn' | 'tn' | 'nt';
 
@@ -272,6 +273,47 @@ describe('WebAssembly arena kernels', function () {
           }
         }
       }
+    });
+  });
+
+  describe('mini-batch gather', () => {
+    it('gathers pixel bytes into the same float32 values as the data set (all 256 byte values), and the trainer the same batches', () => {
+      const per = 37; // odd: the scalar tail too
+      const count = 300;
+      const rng = new Rng(12);
+      const pixels = new Uint8Array(count * per).map((_, i) => (i < 256 ? i : rng.int(256)));
+      const images = new Float32Array(pixels.length);
+      for (let i = 0; i < images.length; i++) images[i] = pixels[i] / 255; // as dataset.ts does
+      const bytes = arena.kernels.pixelBytes(pixels);
+      assert.equal(arena.contains(bytes), true);
+      assert.equal(arena.kernels.pixelBytes(pixels), bytes, 'cached');
+      const order = rng.permutation(count).subarray(0, 100);
+      for (const inArena of [true, false]) {
+        const out = inArena ? arena.kernels.allocFloat32(100 * per) : new Float32Array(100 * per);
+        arena.kernels.gatherPixels(bytes, order, per, out);
+        const want = new Float32Array(100 * per);
+        for (let i = 0; i < 100; i++) want.set(images.subarray(order[i] * per, (order[i] + 1) * per), i * per);
+        assertBits(out, want, 'gather');
+      }
+      const all = arena.kernels.allocFloat32(count * per);
+      arena.kernels.gatherPixels(bytes, Int32Array.from({ length: count }, (_, i) => i), per, all);
+      assertBits(all, images, 'every byte value');
+      // the trainer, with and without the kernels: identical batches
+      const spec = { name: 'g', input: [per], layers: [{ type: 'affine' as const, units: 3 }] };
+      const split = { images, labels: new Uint8Array(count).map(() => rng.int(3)), count, pixels };
+      const batches = (fast: boolean) => {
+        setFloat32Kernels(fast ? arena.kernels : undefined);
+        const tr = new Trainer(buildNetwork(spec, { seed: 1 }), split, split, { batchSize: 100, seed: 5 });
+        const out: Float32Array[] = [];
+        for (let i = 0; i < 7; i++) {
+          const { x, t } = tr.nextBatch();
+          out.push(Float32Array.from(x.data), Float32Array.from(t));
+        }
+        return out;
+      };
+      const a = batches(false);
+      const b = batches(true);
+      for (let i = 0; i < a.length; i++) assertBits(b[i], a[i], `batch ${i >> 1}`);
     });
   });
 

@@ -29,6 +29,10 @@ export interface Float32Kernels {
   colSums(d: Float32Array, db: Float32Array, rows: number, cols: number): void;
   /** db[j] = Σ_s Σ_i d[s, j, i], n × f blocks of p. */
   blockSums(d: Float32Array, db: Float32Array, n: number, f: number, p: number): void;
+  /** A data set's pixel bytes (`Split.pixels`) in the backend's memory, copied once per array. */
+  pixelBytes(pixels: Uint8Array): Uint8Array;
+  /** dst[i, :] = bytes[order[i], :] / 255 in float32 (the same values as `Split.images`). */
+  gatherPixels(bytes: Uint8Array, order: Int32Array, per: number, dst: Float32Array): void;
   /** im2col.ts `im2col` into col. */
   im2col(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, col: Float32Array): void;
   /** im2col.ts `col2im` into x (overwritten). */

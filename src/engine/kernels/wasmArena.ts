@@ -36,6 +36,7 @@ interface OpsExports {
   fill_blocks(b: Ptr, out: Ptr, n: number, f: number, p: number): void;
   col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
   block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number): void;
+  gather_u8(src: Ptr, order: Ptr, count: number, per: number, dst: Ptr): void;
   im2col(x: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, col: Ptr): void;
   col2im(col: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, x: Ptr): void;
   maxpool_fwd(x: Ptr, planes: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, y: Ptr, arg: Ptr): void;
@@ -192,6 +193,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   const registry = new FinalizationRegistry<[number, number]>(([off, size]) => freeBlock(off, size));
 
   const contains = (a: ArrayBufferView): boolean => buffers.has(a.buffer);
+  // data sets' pixel bytes copied into the arena (pixelBytes), per source array
+  const pixelCache = new WeakMap<Uint8Array, Uint8Array>();
 
   // Staging blocks for operands from outside the arena, one per operand position of a call.
   const stages: { off: number; size: number }[] = [];
@@ -363,6 +366,30 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const pb = dst(db, 1, f);
       ops.block_sums(pd, pb, n, f, p);
       back(db, pb, f);
+    },
+    pixelBytes(pixels) {
+      if (buffers.has(pixels.buffer)) return pixels;
+      let bytes = pixelCache.get(pixels);
+      if (!bytes) {
+        const blk = allocBlock(pixels.length);
+        bytes = new Uint8Array(memory.buffer, blk.off, pixels.length);
+        bytes.set(pixels);
+        registry.register(bytes, [blk.off, blk.size]);
+        pixelCache.set(pixels, bytes);
+      }
+      return bytes;
+    },
+    gatherPixels(bytes, order, per, out) {
+      const count = order.length;
+      need('gather', out, count * per);
+      if (!buffers.has(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
+      for (let i = 0; i < count; i++) {
+        if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length)) throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
+      }
+      const po = src(order, 0, count);
+      const pd = dst(out, 1, count * per);
+      ops.gather_u8(bytes.byteOffset, po, count, per, pd);
+      back(out, pd, count * per);
     },
     im2col(x, n, c, h, w, fh, fw, stride, pad, col) {
       const oh = outSize(h, fh, stride, pad);

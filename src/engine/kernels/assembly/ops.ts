@@ -145,6 +145,37 @@ export function block_sums(d: usize, db: usize, n: i32, f: i32, p: i32): void {
   }
 }
 
+// ---- mini-batch gather (trainer.ts) ----------------------------------------------------------
+
+/**
+ * dst[i, :] = src[order[i], :] / 255 for i < count, rows of `per` bytes (pixel values 0..255) turned
+ * into float32 by an f32 division, which rounds b/255 exactly once (the tests check all 256 values
+ * against the data set's float32 pixels). Reads a quarter of the bytes a float32 gather reads: the
+ * random rows of a large data set come from DRAM, so that is most of the time.
+ */
+export function gather_u8(src: usize, order: usize, count: i32, per: i32, dst: usize): void {
+  const d255 = f32x4.splat(255);
+  let o = dst;
+  for (let i = 0; i < count; i++) {
+    const row = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
+    let j = 0;
+    for (; j + 16 <= per; j += 16) {
+      const v = v128.load(row + <usize>j);
+      const lo = i16x8.extend_low_i8x16_u(v);
+      const hi = i16x8.extend_high_i8x16_u(v);
+      v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), d255));
+      v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), d255), 16);
+      v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), d255), 32);
+      v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), d255), 48);
+      o += 64;
+    }
+    for (; j < per; j++) {
+      store<f32>(o, <f32>load<u8>(row + <usize>j) / <f32>255);
+      o += 4;
+    }
+  }
+}
+
 // ---- im2col / col2im (im2col.ts) ---------------------------------------------------------------
 
 /**
