@@ -13,6 +13,7 @@ import { float32Kernels, setFloat32Kernels, type Float32Kernels } from '../../sr
 import { useFastKernels } from '../../src/engine/kernels/select';
 import { createWasmArena, wasmArenaUnavailableReason, type WasmArena } from '../../src/engine/kernels/wasmArena';
 import { Relu } from '../../src/engine/layers/activations';
+import { Convolution } from '../../src/engine/layers/conv';
 import { Pooling } from '../../src/engine/layers/pool';
 import { buildNetwork } from '../../src/engine/network';
 import { SGD } from '../../src/engine/optimizers/optimizer';
@@ -237,6 +238,60 @@ describe('WebAssembly arena kernels', function () {
           arena.kernels.col2im(place(arena, dcol, !inArena), n, c, h, w, fh, fw, s, pad, got);
           assertBits(got, back, `col2im ${[n, c, h, w, fh, fw, s, pad]}`);
         }
+      }
+    });
+
+    it('direct convolution (stride 1) and the conv layer using it: the same results as im2col and GEMM', () => {
+      const rng = new Rng(13);
+      // n, c, h, w, fh, fw, pad, f
+      const cases: number[][] = [
+        [1, 1, 1, 1, 1, 1, 0, 1],
+        [2, 1, 28, 28, 5, 5, 0, 30],
+        [3, 3, 7, 9, 3, 3, 1, 5],
+        [2, 2, 5, 13, 2, 4, 2, 4],
+        [1, 4, 6, 6, 6, 6, 0, 7],
+        [2, 1, 10, 19, 3, 1, 1, 9],
+        [3, 2, 9, 11, 4, 3, 0, 6],
+      ];
+      for (const [n, c, h, w, fh, fw, pad, f] of cases) {
+        const k = c * fh * fw;
+        const x = random(n * c * h * w, rng, 0.5);
+        const wt = random(f * k, rng);
+        const b = random(f, rng);
+        const oh = h + 2 * pad - fh + 1;
+        const ow = w + 2 * pad - fw + 1;
+        const col = im2col(x, n, c, h, w, fh, fw, 1, pad) as Float32Array;
+        const want = new Float32Array(n * f * oh * ow);
+        for (let s = 0; s < n; s++) {
+          for (let j = 0; j < f; j++) want.fill(b[j], (s * f + j) * oh * ow, (s * f + j + 1) * oh * ow);
+          typescriptGemm.nt(wt, col.subarray(s * oh * ow * k, (s + 1) * oh * ow * k), want.subarray(s * f * oh * ow, (s + 1) * f * oh * ow), f, k, oh * ow, true);
+        }
+        for (const inArena of [true, false]) {
+          const y = place(arena, new Float32Array(want.length).fill(9), inArena);
+          arena.kernels.convForward(place(arena, x, inArena), n, c, h, w, fh, fw, pad, place(arena, wt, !inArena), b, f, y);
+          assertNear(y, want, 4 * (k + 2) * 2 ** -24, `conv ${[n, c, h, w, fh, fw, pad, f]}`);
+        }
+        // the weight gradient: Σ_s dy_s (F×P) · col_s (P×K)
+        const dy = random(n * f * oh * ow, rng, 0.5);
+        const dwWant = new Float32Array(f * k);
+        for (let s = 0; s < n; s++) typescriptGemm.nn(dy.subarray(s * f * oh * ow), col.subarray(s * oh * ow * k), dwWant, f, oh * ow, k, true);
+        for (const inArena of [true, false]) {
+          const dw = place(arena, new Float32Array(f * k).fill(5), inArena);
+          arena.kernels.convWeightGrad(place(arena, x, !inArena), place(arena, dy, inArena), n, c, h, w, fh, fw, pad, f, dw);
+          assertNear(dw, dwWant, 4 * (n * oh * ow + 2) * 2 ** -24, `conv dW ${[n, c, h, w, fh, fw, pad, f]}`);
+        }
+        // the layer: forward and backward (dW, db, dx) against the TypeScript layer
+        const layer = (fast: boolean) => {
+          setFloat32Kernels(fast ? arena.kernels : undefined);
+          const l = new Convolution('c', [c, h, w], f, [fh, fw], 1, pad, 'he', 'float32', new Rng(1));
+          const y = l.forward(new Tensor(place(arena, x, fast), [n, c, h, w]));
+          const dy = new Tensor(random(y.size, new Rng(2)), y.shape);
+          const dx = l.backward(dy, true) as Tensor;
+          return { y: y.data.slice(), dx: dx.data.slice(), dW: l.W.grad.data.slice(), db: l.b.grad.data.slice() };
+        };
+        const ref = layer(false);
+        const got = layer(true);
+        for (const key of ['y', 'dx', 'dW', 'db'] as const) assertNear(got[key], ref[key], 1e-5, `conv layer ${key} ${[n, c, h, w, fh, fw, pad, f]}`);
       }
     });
 

@@ -33,6 +33,13 @@ export interface Float32Kernels {
   pixelBytes(pixels: Uint8Array): Uint8Array;
   /** dst[i, :] = bytes[order[i], :] / 255 in float32 (the same values as `Split.images`). */
   gatherPixels(bytes: Uint8Array, order: Int32Array, per: number, dst: Float32Array): void;
+  /**
+   * Convolution forward for stride 1, without im2col: y (N, F, OH, OW) = W (F, C·FH·FW) ⋆ x
+   * (N, C, H, W) + b, zero padding `pad`.
+   */
+  convForward(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, wt: Float32Array, b: Float32Array, f: number, y: Float32Array): void;
+  /** Convolution weight gradient for stride 1, without im2col: dW (F, C·FH·FW), overwritten. */
+  convWeightGrad(x: Float32Array, dy: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, f: number, dw: Float32Array): void;
   /** im2col.ts `im2col` into col. */
   im2col(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, col: Float32Array): void;
   /** im2col.ts `col2im` into x (overwritten). */

@@ -37,6 +37,8 @@ interface OpsExports {
   col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
   block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number): void;
   gather_u8(src: Ptr, order: Ptr, count: number, per: number, dst: Ptr): void;
+  conv_fwd(x: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, wt: Ptr, b: Ptr, f: number, out: Ptr, wq: Ptr, bq: Ptr, xp: Ptr): void;
+  conv_dw(x: Ptr, dy: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, f: number, dw: Ptr, xp: Ptr): void;
   im2col(x: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, col: Ptr): void;
   col2im(col: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, x: Ptr): void;
   maxpool_fwd(x: Ptr, planes: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, y: Ptr, arg: Ptr): void;
@@ -390,6 +392,41 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const pd = dst(out, 1, count * per);
       ops.gather_u8(bytes.byteOffset, po, count, per, pd);
       back(out, pd, count * per);
+    },
+    convForward(x, n, c, h, w, fh, fw, pad, wt, b, f, y) {
+      const oh = h + 2 * pad - fh + 1;
+      const ow = w + 2 * pad - fw + 1;
+      if (oh < 1 || ow < 1 || pad < 0 || f < 1) throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
+      const k = c * fh * fw;
+      need('conv x', x, n * c * h * w);
+      need('conv W', wt, f * k);
+      need('conv b', b, f);
+      need('conv out', y, n * f * oh * ow);
+      const groups = (f + 3) >> 2;
+      // scratch first (allocations may grow the memory), then the operands
+      const wq = stageBlock(4, groups * k * 16);
+      const bq = stageBlock(5, groups * 16);
+      const xp = pad > 0 ? stageBlock(6, c * (h + 2 * pad) * (w + 2 * pad) * 4) : 0;
+      const px = src(x, 0, n * c * h * w);
+      const pw = src(wt, 1, f * k);
+      const pb = src(b, 2, f);
+      const py = dst(y, 3, n * f * oh * ow);
+      ops.conv_fwd(px, n, c, h, w, fh, fw, pad, pw, pb, f, py, wq, bq, xp);
+      back(y, py, n * f * oh * ow);
+    },
+    convWeightGrad(x, dy, n, c, h, w, fh, fw, pad, f, dw) {
+      const oh = h + 2 * pad - fh + 1;
+      const ow = w + 2 * pad - fw + 1;
+      if (oh < 1 || ow < 1 || pad < 0 || f < 1) throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
+      need('conv x', x, n * c * h * w);
+      need('conv dy', dy, n * f * oh * ow);
+      need('conv dW', dw, f * c * fh * fw);
+      const xp = pad > 0 ? stageBlock(6, n * c * (h + 2 * pad) * (w + 2 * pad) * 4) : 0;
+      const px = src(x, 0, n * c * h * w);
+      const pd = src(dy, 1, n * f * oh * ow);
+      const pw = dst(dw, 2, f * c * fh * fw);
+      ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp);
+      back(dw, pw, f * c * fh * fw);
     },
     im2col(x, n, c, h, w, fh, fw, stride, pad, col) {
       const oh = outSize(h, fh, stride, pad);

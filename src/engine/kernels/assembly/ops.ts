@@ -176,6 +176,263 @@ export function gather_u8(src: usize, order: usize, count: i32, per: i32, dst: u
   }
 }
 
+// ---- direct convolution, stride 1 (layers/conv.ts forward) -----------------------------------
+
+/** Stores the first `valid` (1..8) floats of v0, v1 at p. */
+function store8(p: usize, v0: v128, v1: v128, valid: i32): void {
+  if (valid >= 8) {
+    v128.store(p, v0);
+    v128.store(p, v1, 16);
+  } else if (valid >= 4) {
+    v128.store(p, v0);
+    if (valid > 4) store_part(p + 16, v1, valid - 4);
+  } else {
+    store_part(p, v0, valid);
+  }
+}
+
+/**
+ * y (N, F, OH, OW) = W ⋆ x + b for stride 1 and zero padding `pad`, without im2col: four filters at
+ * a time over eight outputs of a row, i.e. eight f32x4 accumulators, each step loading two vectors of
+ * an input row and the four filters' weight for that tap (weights repacked as [F/4][C][FH][FW][4]).
+ * Each output sums its C·FH·FW terms in (c, ky, kx) order onto the bias, one multiply-add each.
+ * Scratch: wq (⌈F/4⌉·C·FH·FW·4 floats), bq (⌈F/4⌉·4), and with padding xp (C·(H+2pad)·(W+2pad)).
+ * Input loads may read up to 7 floats past a row (the next row, or the arena's slack).
+ */
+export function conv_fwd(
+  x: usize,
+  n: i32,
+  c: i32,
+  h: i32,
+  w: i32,
+  fh: i32,
+  fw: i32,
+  pad: i32,
+  wt: usize,
+  bias: usize,
+  f: i32,
+  out: usize,
+  wq: usize,
+  bq: usize,
+  xp: usize,
+): void {
+  const hp = h + 2 * pad;
+  const wp = w + 2 * pad;
+  const oh = hp - fh + 1;
+  const ow = wp - fw + 1;
+  const k = c * fh * fw;
+  const groups = (f + 3) >> 2;
+  // repack W (F, C·FH·FW) as [g][tap][4] and b as [g][4], zeros for the filters past F
+  for (let g = 0; g < groups; g++) {
+    for (let l = 0; l < 4; l++) {
+      const fi = 4 * g + l;
+      store<f32>(bq + ((<usize>(4 * g + l)) << 2), fi < f ? load<f32>(bias + ((<usize>fi) << 2)) : 0);
+      for (let q = 0; q < k; q++) {
+        store<f32>(wq + ((<usize>((g * k + q) * 4 + l)) << 2), fi < f ? load<f32>(wt + ((<usize>(fi * k + q)) << 2)) : 0);
+      }
+    }
+  }
+  const plane = <usize>hp * <usize>wp;
+  const outPlane = <usize>oh * <usize>ow;
+  for (let s = 0; s < n; s++) {
+    let src = x + <usize>s * <usize>c * <usize>h * <usize>w * 4;
+    if (pad > 0) {
+      memory.fill(xp, 0, <usize>c * plane * 4);
+      for (let ch = 0; ch < c; ch++) {
+        for (let y = 0; y < h; y++) {
+          memory.copy(
+            xp + ((<usize>ch * plane + <usize>(y + pad) * <usize>wp + <usize>pad) << 2),
+            src + ((<usize>(ch * h + y) * <usize>w) << 2),
+            (<usize>w) << 2,
+          );
+        }
+      }
+      src = xp;
+    }
+    for (let g = 0; g < groups; g++) {
+      const b0 = v128.load32_splat(bq + ((<usize>(4 * g)) << 2));
+      const b1 = v128.load32_splat(bq + ((<usize>(4 * g + 1)) << 2));
+      const b2 = v128.load32_splat(bq + ((<usize>(4 * g + 2)) << 2));
+      const b3 = v128.load32_splat(bq + ((<usize>(4 * g + 3)) << 2));
+      const wg = wq + ((<usize>(g * k * 4)) << 2);
+      const fl = min(4, f - 4 * g);
+      const og = out + ((<usize>(s * f + 4 * g) * outPlane) << 2);
+      for (let oy = 0; oy < oh; oy++) {
+        for (let ox = 0; ox < ow; ox += 8) {
+          let a0 = b0;
+          let a1 = b1;
+          let a2 = b2;
+          let a3 = b3;
+          let a4 = b0;
+          let a5 = b1;
+          let a6 = b2;
+          let a7 = b3;
+          let wp4 = wg;
+          for (let ch = 0; ch < c; ch++) {
+            for (let ky = 0; ky < fh; ky++) {
+              let rp = src + ((<usize>ch * plane + <usize>(oy + ky) * <usize>wp + <usize>ox) << 2);
+              for (let kx = 0; kx < fw; kx++) {
+                const x0 = v128.load(rp);
+                const x1 = v128.load(rp, 16);
+                let wv = v128.load32_splat(wp4);
+                a0 = madd(a0, wv, x0);
+                a4 = madd(a4, wv, x1);
+                wv = v128.load32_splat(wp4, 4);
+                a1 = madd(a1, wv, x0);
+                a5 = madd(a5, wv, x1);
+                wv = v128.load32_splat(wp4, 8);
+                a2 = madd(a2, wv, x0);
+                a6 = madd(a6, wv, x1);
+                wv = v128.load32_splat(wp4, 12);
+                a3 = madd(a3, wv, x0);
+                a7 = madd(a7, wv, x1);
+                rp += 4;
+                wp4 += 16;
+              }
+            }
+          }
+          const valid = min(8, ow - ox);
+          const op = og + ((<usize>(oy * ow + ox)) << 2);
+          store8(op, a0, a4, valid);
+          if (fl > 1) store8(op + (outPlane << 2), a1, a5, valid);
+          if (fl > 2) store8(op + (outPlane << 3), a2, a6, valid);
+          if (fl > 3) store8(op + outPlane * 12, a3, a7, valid);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dW (F, C, FH, FW) = Σ_s Σ_oy Σ_ox dy[s, f, oy, ox] · x[s, c, oy + ky, ox + kx] for stride 1 and
+ * zero padding `pad` (the conv layer's weight gradient, without im2col). Eight accumulators: four
+ * filters × two neighbouring taps kx, kx + 1, summed over the whole batch along rows of four outputs,
+ * then across the lanes. dW is overwritten. Scratch xp: with padding, the padded batch
+ * (N·C·(H+2pad)·(W+2pad) floats). A row's last partial vector is masked on both operands.
+ */
+export function conv_dw(
+  x: usize,
+  dy: usize,
+  n: i32,
+  c: i32,
+  h: i32,
+  w: i32,
+  fh: i32,
+  fw: i32,
+  pad: i32,
+  f: i32,
+  dw: usize,
+  xp: usize,
+): void {
+  const hp = h + 2 * pad;
+  const wp = w + 2 * pad;
+  const oh = hp - fh + 1;
+  const ow = wp - fw + 1;
+  const plane = <usize>hp * <usize>wp;
+  const outPlane = <usize>oh * <usize>ow;
+  let src = x;
+  if (pad > 0) {
+    memory.fill(xp, 0, <usize>n * <usize>c * plane * 4);
+    for (let sc = 0; sc < n * c; sc++) {
+      for (let y = 0; y < h; y++) {
+        memory.copy(
+          xp + ((<usize>sc * plane + <usize>(y + pad) * <usize>wp + <usize>pad) << 2),
+          x + ((<usize>(sc * h + y) * <usize>w) << 2),
+          (<usize>w) << 2,
+        );
+      }
+    }
+    src = xp;
+  }
+  const full = ow & ~3;
+  const rest = ow - full;
+  const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
+  const groups = (f + 3) >> 2;
+  for (let g = 0; g < groups; g++) {
+    const fl = min(4, f - 4 * g);
+    // rows of the missing filters of the last group point at the first one; their sums are dropped
+    const o1 = <usize>(fl > 1 ? 1 : 0) * outPlane * 4;
+    const o2 = <usize>(fl > 2 ? 2 : 0) * outPlane * 4;
+    const o3 = <usize>(fl > 3 ? 3 : 0) * outPlane * 4;
+    for (let ch = 0; ch < c; ch++) {
+      for (let ky = 0; ky < fh; ky++) {
+        for (let kx = 0; kx < fw; kx += 2) {
+          let a0 = f32x4.splat(0);
+          let a1 = f32x4.splat(0);
+          let a2 = f32x4.splat(0);
+          let a3 = f32x4.splat(0);
+          let b0 = f32x4.splat(0);
+          let b1 = f32x4.splat(0);
+          let b2 = f32x4.splat(0);
+          let b3 = f32x4.splat(0);
+          for (let s = 0; s < n; s++) {
+            const xs = src + ((<usize>(s * c + ch) * plane) << 2);
+            const ds = dy + ((<usize>(s * f + 4 * g) * outPlane) << 2);
+            for (let oy = 0; oy < oh; oy++) {
+              const xr = xs + ((<usize>(oy + ky) * <usize>wp + <usize>kx) << 2);
+              const dr = ds + ((<usize>oy * <usize>ow) << 2);
+              let ox = 0;
+              for (; ox < full; ox += 4) {
+                const xo = xr + ((<usize>ox) << 2);
+                const dp = dr + ((<usize>ox) << 2);
+                const x0 = v128.load(xo);
+                const x1 = v128.load(xo, 4);
+                let d = v128.load(dp);
+                a0 = madd(a0, d, x0);
+                b0 = madd(b0, d, x1);
+                d = v128.load(dp + o1);
+                a1 = madd(a1, d, x0);
+                b1 = madd(b1, d, x1);
+                d = v128.load(dp + o2);
+                a2 = madd(a2, d, x0);
+                b2 = madd(b2, d, x1);
+                d = v128.load(dp + o3);
+                a3 = madd(a3, d, x0);
+                b3 = madd(b3, d, x1);
+              }
+              if (rest > 0) {
+                const xo = xr + ((<usize>ox) << 2);
+                const dp = dr + ((<usize>ox) << 2);
+                const x0 = v128.and(v128.load(xo), mask);
+                const x1 = v128.and(v128.load(xo, 4), mask);
+                let d = v128.and(v128.load(dp), mask);
+                a0 = madd(a0, d, x0);
+                b0 = madd(b0, d, x1);
+                d = v128.and(v128.load(dp + o1), mask);
+                a1 = madd(a1, d, x0);
+                b1 = madd(b1, d, x1);
+                d = v128.and(v128.load(dp + o2), mask);
+                a2 = madd(a2, d, x0);
+                b2 = madd(b2, d, x1);
+                d = v128.and(v128.load(dp + o3), mask);
+                a3 = madd(a3, d, x0);
+                b3 = madd(b3, d, x1);
+              }
+            }
+          }
+          const two = kx + 1 < fw;
+          const base = (<usize>((4 * g * c + ch) * fh + ky) * <usize>fw + <usize>kx) << 2;
+          const fstep = (<usize>(c * fh * fw)) << 2;
+          store_dw(dw + base, a0, b0, two);
+          if (fl > 1) store_dw(dw + base + fstep, a1, b1, two);
+          if (fl > 2) store_dw(dw + base + 2 * fstep, a2, b2, two);
+          if (fl > 3) store_dw(dw + base + 3 * fstep, a3, b3, two);
+        }
+      }
+    }
+  }
+}
+
+function hsum(v: v128): f32 {
+  const t = f32x4.add(v, v128.shuffle<i32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1);
+}
+
+function store_dw(p: usize, a: v128, b: v128, two: bool): void {
+  store<f32>(p, hsum(a));
+  if (two) store<f32>(p, hsum(b), 4);
+}
+
 // ---- im2col / col2im (im2col.ts) ---------------------------------------------------------------
 
 /**
