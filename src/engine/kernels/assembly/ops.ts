@@ -195,7 +195,8 @@ function store8(p: usize, v0: v128, v1: v128, valid: i32): void {
  * y (N, F, OH, OW) = W ⋆ x + b for stride 1 and zero padding `pad`, without im2col: four filters at
  * a time over eight outputs of a row, i.e. eight f32x4 accumulators, each step loading two vectors of
  * an input row and the four filters' weight for that tap (weights repacked as [F/4][C][FH][FW][4]).
- * Each output sums its C·FH·FW terms in (c, ky, kx) order onto the bias, one multiply-add each.
+ * Each output sums its C·FH·FW terms in (c, ky, kx) order onto the bias, one multiply-add each;
+ * a window row whose inputs are all ±0 is skipped (it would add only zeros).
  * Scratch: wq (⌈F/4⌉·C·FH·FW·4 floats), bq (⌈F/4⌉·4), and with padding xp (C·(H+2pad)·(W+2pad)).
  * Input loads may read up to 7 floats past a row (the next row, or the arena's slack).
  */
@@ -271,6 +272,13 @@ export function conv_fwd(
           for (let ch = 0; ch < c; ch++) {
             for (let ky = 0; ky < fh; ky++) {
               let rp = src + ((<usize>ch * plane + <usize>(oy + ky) * <usize>wp + <usize>ox) << 2);
+              // skip an input row segment that is all zeros (MNIST: the borders): it adds nothing
+              let any = v128.load(rp);
+              for (let q = 4; q < fw + 7; q += 4) any = v128.or(any, v128.load(rp + ((<usize>q) << 2)));
+              if (!v128.any_true(f32x4.ne(any, f32x4.splat(0)))) {
+                wp4 += (<usize>fw) << 4;
+                continue;
+              }
               for (let kx = 0; kx < fw; kx++) {
                 const x0 = v128.load(rp);
                 const x1 = v128.load(rp, 16);
@@ -307,7 +315,7 @@ export function conv_fwd(
  * dW (F, C, FH, FW) = Σ_s Σ_oy Σ_ox dy[s, f, oy, ox] · x[s, c, oy + ky, ox + kx] for stride 1 and
  * zero padding `pad` (the conv layer's weight gradient, without im2col). Eight accumulators: four
  * filters × two neighbouring taps kx, kx + 1, summed over the whole batch along rows of four outputs,
- * then across the lanes. dW is overwritten. Scratch xp: with padding, the padded batch
+ * then across the lanes; steps whose two input vectors are all ±0 are skipped. dW is overwritten. Scratch xp: with padding, the padded batch
  * (N·C·(H+2pad)·(W+2pad) floats). A row's last partial vector is masked on both operands.
  */
 export function conv_dw(
@@ -377,6 +385,8 @@ export function conv_dw(
                 const dp = dr + ((<usize>ox) << 2);
                 const x0 = v128.load(xo);
                 const x1 = v128.load(xo, 4);
+                // inputs all zero here (MNIST borders): nothing to add
+                if (!v128.any_true(f32x4.ne(v128.or(x0, x1), f32x4.splat(0)))) continue;
                 let d = v128.load(dp);
                 a0 = madd(a0, d, x0);
                 b0 = madd(b0, d, x1);
