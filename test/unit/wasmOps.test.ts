@@ -16,7 +16,8 @@ import { Relu } from '../../src/engine/layers/activations';
 import { Convolution } from '../../src/engine/layers/conv';
 import { Pooling } from '../../src/engine/layers/pool';
 import { buildNetwork } from '../../src/engine/network';
-import { SGD } from '../../src/engine/optimizers/optimizer';
+import { SGD, createOptimizer } from '../../src/engine/optimizers/optimizer';
+import type { Param } from '../../src/engine/layers/layer';
 import { simpleConvNetSpec } from '../../src/engine/presets';
 import { Rng } from '../../src/engine/rng';
 import { Tensor } from '../../src/engine/tensor';
@@ -165,6 +166,32 @@ describe('WebAssembly arena kernels', function () {
           arena.kernels.sgd(got, place(arena, g, !inArena), 0.1);
           assertBits(got, want, `sgd ${n}`);
         }
+      }
+    });
+
+    it('Momentum, Nesterov, AdaGrad, RMSprop and Adam: the same bits as the TypeScript loops over several steps', () => {
+      const sizes2 = [1, 2, 7, 1001];
+      for (const type of ['momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const) {
+        const run = (fast: boolean) => {
+          setFloat32Kernels(fast ? arena.kernels : undefined);
+          const rng = new Rng(20);
+          const params: Param[] = sizes2.map((n, i) => ({
+            name: `p${i}`,
+            layer: 'l',
+            value: new Tensor(place(arena, random(n, rng), fast && i % 2 === 0), [n]),
+            grad: new Tensor(place(arena, random(n, rng), fast), [n]),
+            decay: true,
+          }));
+          const opt = createOptimizer({ type, lr: 0.05 });
+          for (let step = 0; step < 4; step++) {
+            for (const p of params) p.grad.data.set(random(p.grad.size, rng));
+            opt.update(params);
+          }
+          return params.map((p) => p.value.data.slice());
+        };
+        const want = run(false);
+        const got = run(true);
+        for (let i = 0; i < want.length; i++) assertBits(got[i], want[i], `${type} param ${i}`);
       }
     });
 

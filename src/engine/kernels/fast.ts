@@ -21,6 +21,14 @@ export interface Float32Kernels {
   reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** w ← w − lr·g (rounded once from double, like the TypeScript loop). */
   sgd(w: Float32Array, g: Float32Array, lr: number): void;
+  /** Momentum: v ← a·v − lr·g; w ← w + v (the same bits as the TypeScript loop, likewise below). */
+  momentum(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, a: number): void;
+  /** Nesterov (the book's form): v ← a·v − lr·g; w ← w + a²·v − (1 + a)·lr·g. */
+  nesterov(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, a: number): void;
+  /** AdaGrad (decay undefined: h ← h + g²) or RMSprop (h ← decay·h + (1 − decay)·g²); w ← w − lr·g / (√h + eps). */
+  adagrad(w: Float32Array, g: Float32Array, h: Float32Array, lr: number, eps: number, decay?: number): void;
+  /** Adam with bias corrections c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ. */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
   /** out[r, :] = b, for rows × cols. */
   fillRows(b: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** out[s, j, :] = b[j], for n × f blocks of p. */

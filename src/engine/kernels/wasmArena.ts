@@ -32,6 +32,10 @@ interface OpsExports {
   relu_fwd(x: Ptr, y: Ptr, n: number): void;
   relu_bwd(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
   sgd(w: Ptr, g: Ptr, lr: number, n: number): void;
+  momentum(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, n: number): void;
+  nesterov(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, aa: number, c: number, n: number): void;
+  adagrad_rmsprop(w: Ptr, g: Ptr, h: Ptr, lr: number, r: number, q: number, eps: number, rms: number, n: number): void;
+  adam(w: Ptr, g: Ptr, m: Ptr, v: Ptr, lr: number, b1: number, q1: number, b2: number, q2: number, c1: number, c2: number, eps: number, n: number): void;
   fill_rows(b: Ptr, out: Ptr, rows: number, cols: number): void;
   fill_blocks(b: Ptr, out: Ptr, n: number, f: number, p: number): void;
   col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
@@ -336,6 +340,54 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const pw = dst(w, 1, n, true);
       ops.sgd(pw, pg, lr, n);
       back(w, pw, n);
+    },
+    momentum(w, g, v, lr, a) {
+      const n = w.length;
+      need('momentum', g, n);
+      need('momentum', v, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const pv = dst(v, 2, n, true);
+      ops.momentum(pw, pg, pv, lr, a, n);
+      back(w, pw, n);
+      back(v, pv, n);
+    },
+    nesterov(w, g, v, lr, a) {
+      const n = w.length;
+      need('nesterov', g, n);
+      need('nesterov', v, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const pv = dst(v, 2, n, true);
+      ops.nesterov(pw, pg, pv, lr, a, a * a, (1 + a) * lr, n);
+      back(w, pw, n);
+      back(v, pv, n);
+    },
+    adagrad(w, g, h, lr, eps, decay) {
+      const n = w.length;
+      need('adagrad', g, n);
+      need('adagrad', h, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const ph = dst(h, 2, n, true);
+      const rms = decay !== undefined;
+      ops.adagrad_rmsprop(pw, pg, ph, lr, rms ? decay : 1, rms ? 1 - decay : 1, eps, rms ? 1 : 0, n);
+      back(w, pw, n);
+      back(h, ph, n);
+    },
+    adam(w, g, m, v, lr, b1, b2, c1, c2, eps) {
+      const n = w.length;
+      need('adam', g, n);
+      need('adam', m, n);
+      need('adam', v, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const pm = dst(m, 2, n, true);
+      const pv = dst(v, 3, n, true);
+      ops.adam(pw, pg, pm, pv, lr, b1, 1 - b1, b2, 1 - b2, c1, c2, eps, n);
+      back(w, pw, n);
+      back(m, pm, n);
+      back(v, pv, n);
     },
     fillRows(b, out, rows, cols) {
       need('bias', b, cols);

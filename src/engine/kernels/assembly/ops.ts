@@ -68,6 +68,124 @@ export function sgd(w: usize, g: usize, lr: f64, n: i32): void {
   }
 }
 
+// The other optimizers, two parameters at a time in f64 like the TypeScript loops (JavaScript
+// numbers are doubles; each stored value is rounded to float32 once, and read back rounded): the
+// same bits. Constants that the loops compute from their options are passed precomputed.
+
+/** Two float32 at p as an f64x2. */
+function ld2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+/** An f64x2 stored at p as two float32 (rounded once), and read back as f64 (the stored values). */
+function st2(p: usize, v: v128): v128 {
+  const f = f32x4.demote_f64x2_zero(v);
+  v128.store64_lane(p, f, 0);
+  return f64x2.promote_low_f32x4(f);
+}
+function rd(p: usize): f64 {
+  return <f64>load<f32>(p);
+}
+function wr(p: usize, v: f64): f64 {
+  const f = <f32>v;
+  store<f32>(p, f);
+  return <f64>f;
+}
+
+/** Momentum: v ← αv − lr·g; W ← W + v. */
+export function momentum(w: usize, g: usize, v: usize, lr: f64, a: f64, n: i32): void {
+  const A = f64x2.splat(a);
+  const L = f64x2.splat(lr);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 2;
+    const vn = st2(v + o, f64x2.sub(f64x2.mul(A, ld2(v + o)), f64x2.mul(L, ld2(g + o))));
+    st2(w + o, f64x2.add(ld2(w + o), vn));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 2;
+    const vn = wr(v + o, a * rd(v + o) - lr * rd(g + o));
+    wr(w + o, rd(w + o) + vn);
+  }
+}
+
+/** Nesterov (the book's form): v ← αv − lr·g; W ← W + α²v − (1 + α)·lr·g. aa = α·α, c = (1 + α)·lr. */
+export function nesterov(w: usize, g: usize, v: usize, lr: f64, a: f64, aa: f64, c: f64, n: i32): void {
+  const A = f64x2.splat(a);
+  const L = f64x2.splat(lr);
+  const AA = f64x2.splat(aa);
+  const C = f64x2.splat(c);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 2;
+    const gv = ld2(g + o);
+    const vn = st2(v + o, f64x2.sub(f64x2.mul(A, ld2(v + o)), f64x2.mul(L, gv)));
+    st2(w + o, f64x2.add(ld2(w + o), f64x2.sub(f64x2.mul(AA, vn), f64x2.mul(C, gv))));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 2;
+    const gv = rd(g + o);
+    const vn = wr(v + o, a * rd(v + o) - lr * gv);
+    wr(w + o, rd(w + o) + (aa * vn - c * gv));
+  }
+}
+
+/**
+ * AdaGrad (r = 1, q = 1) and RMSprop (r = ρ, q = 1 − ρ): h ← r·h + q·g² (AdaGrad: h + g·g);
+ * W ← W − lr·g / (√h + ε).
+ */
+export function adagrad_rmsprop(w: usize, g: usize, h: usize, lr: f64, r: f64, q: f64, eps: f64, rms: i32, n: i32): void {
+  const R = f64x2.splat(r);
+  const Q = f64x2.splat(q);
+  const L = f64x2.splat(lr);
+  const E = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 2;
+    const gv = ld2(g + o);
+    const hv = ld2(h + o);
+    const hn = st2(h + o, rms ? f64x2.add(f64x2.mul(R, hv), f64x2.mul(f64x2.mul(Q, gv), gv)) : f64x2.add(hv, f64x2.mul(gv, gv)));
+    st2(w + o, f64x2.sub(ld2(w + o), f64x2.div(f64x2.mul(L, gv), f64x2.add(f64x2.sqrt(hn), E))));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 2;
+    const gv = rd(g + o);
+    const hv = rd(h + o);
+    const hn = wr(h + o, rms ? r * hv + q * gv * gv : hv + gv * gv);
+    wr(w + o, rd(w + o) - (lr * gv) / (Math.sqrt(hn) + eps));
+  }
+}
+
+/**
+ * Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; W ← W − lr·(m/c1) / (√(v/c2) + ε), with
+ * q1 = 1 − β₁, q2 = 1 − β₂ and the bias corrections c1, c2 computed by the caller.
+ */
+export function adam(w: usize, g: usize, m: usize, v: usize, lr: f64, b1: f64, q1: f64, b2: f64, q2: f64, c1: f64, c2: f64, eps: f64, n: i32): void {
+  const B1 = f64x2.splat(b1);
+  const Q1 = f64x2.splat(q1);
+  const B2 = f64x2.splat(b2);
+  const Q2 = f64x2.splat(q2);
+  const C1 = f64x2.splat(c1);
+  const C2 = f64x2.splat(c2);
+  const L = f64x2.splat(lr);
+  const E = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 2;
+    const gv = ld2(g + o);
+    const mn = st2(m + o, f64x2.add(f64x2.mul(B1, ld2(m + o)), f64x2.mul(Q1, gv)));
+    const vn = st2(v + o, f64x2.add(f64x2.mul(B2, ld2(v + o)), f64x2.mul(f64x2.mul(Q2, gv), gv)));
+    const step = f64x2.div(f64x2.mul(L, f64x2.div(mn, C1)), f64x2.add(f64x2.sqrt(f64x2.div(vn, C2)), E));
+    st2(w + o, f64x2.sub(ld2(w + o), step));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 2;
+    const gv = rd(g + o);
+    const mn = wr(m + o, b1 * rd(m + o) + q1 * gv);
+    const vn = wr(v + o, b2 * rd(v + o) + q2 * gv * gv);
+    wr(w + o, rd(w + o) - (lr * (mn / c1)) / (Math.sqrt(vn / c2) + eps));
+  }
+}
+
 /** out[r, :] = b for r < rows (the affine layer's bias, before the product accumulates). */
 export function fill_rows(b: usize, out: usize, rows: i32, cols: i32): void {
   const rowBytes = (<usize>cols) << 2;
