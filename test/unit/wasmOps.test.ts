@@ -358,6 +358,38 @@ describe('WebAssembly arena kernels', function () {
     });
   });
 
+  describe('fused ReLU + max pooling', () => {
+    it('gives the same output and input gradient as the two TypeScript layers (ties, zeros, negatives, NaN)', () => {
+      const rng = new Rng(14);
+      for (const [c, h, w, k, st, pad] of [
+        [3, 24, 24, 2, 2, 0],
+        [2, 7, 9, 2, 2, 0],
+        [2, 6, 11, 3, 2, 1],
+      ]) {
+        const n = 3;
+        const size = n * c * h * w;
+        const x = random(size, rng, 0.3);
+        for (let i = 0; i < size; i += 7) x[i] = -Math.abs(x[i]); // many negatives
+        x[3] = NaN;
+        x[4] = -0;
+        x.fill(-0.5, 0, 2 * w); // whole windows ≤ 0
+        const mk = () => new Pooling('p', [c, h, w], 'max', [k, k], st, pad, 'float32');
+        setFloat32Kernels(undefined);
+        const relu = new Relu('r', [c, h, w], 'float32');
+        const pool = mk();
+        const y0 = pool.forward(relu.forward(new Tensor(x, [n, c, h, w])));
+        const dy = random(y0.size, rng);
+        const d0 = relu.backward(pool.backward(new Tensor(dy, y0.shape)) as Tensor) as Tensor;
+        setFloat32Kernels(arena.kernels);
+        const fused = mk();
+        const y1 = fused.forwardAfterRelu(new Tensor(place(arena, x, true), [n, c, h, w])) as Tensor;
+        assertBits(y1.data, y0.data, `fused forward ${[c, h, w, k, st, pad]}`);
+        const d1 = fused.backwardThroughRelu(new Tensor(place(arena, dy, true), y1.shape));
+        assertBits(d1.data, d0.data, `fused backward ${[c, h, w, k, st, pad]}`);
+      }
+    });
+  });
+
   describe('mini-batch gather', () => {
     it('gathers pixel bytes into the same float32 values as the data set (all 256 byte values), and the trainer the same batches', () => {
       const per = 37; // odd: the scalar tail too

@@ -52,10 +52,13 @@ export interface Float32Kernels {
   im2col(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, col: Float32Array): void;
   /** im2col.ts `col2im` into x (overwritten). */
   col2im(col: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, x: Float32Array): void;
-  /** Max pooling over `planes` planes of h×w: y and the flat index of each maximum in arg. */
-  maxPoolForward(x: Float32Array, planes: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, y: Float32Array, arg: Int32Array): void;
-  /** dx (zeroed first) += dy[q] at arg[q]. */
-  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array): void;
+  /**
+   * Max pooling over `planes` planes of h×w: y and the flat index of each maximum in arg. `relu`:
+   * max pooling of ReLU(x) (fused; the same y as the two layers, arg may point at another cell ≤ 0).
+   */
+  maxPoolForward(x: Float32Array, planes: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, y: Float32Array, arg: Int32Array, relu?: boolean): void;
+  /** dx (zeroed first) += dy[q] at arg[q]; with `reluInput`, only where it passed the ReLU (> 0 or NaN). */
+  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, reluInput?: Float32Array): void;
 }
 
 let kernels: Float32Kernels | undefined;

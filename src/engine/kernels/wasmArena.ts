@@ -45,9 +45,9 @@ interface OpsExports {
   conv_dw(x: Ptr, dy: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, f: number, dw: Ptr, xp: Ptr): void;
   im2col(x: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, col: Ptr): void;
   col2im(col: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, x: Ptr): void;
-  maxpool_fwd(x: Ptr, planes: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, y: Ptr, arg: Ptr): void;
-  maxpool2_fwd(x: Ptr, planes: number, h: number, w: number, oh: number, ow: number, y: Ptr, arg: Ptr): void;
-  maxpool_bwd(dy: Ptr, arg: Ptr, nq: number, dx: Ptr, nx: number): void;
+  maxpool_fwd(x: Ptr, planes: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, y: Ptr, arg: Ptr, relu: number): void;
+  maxpool2_fwd(x: Ptr, planes: number, h: number, w: number, oh: number, ow: number, y: Ptr, arg: Ptr, relu: number): void;
+  maxpool_bwd(dy: Ptr, arg: Ptr, nq: number, dx: Ptr, nx: number, x: Ptr): void;
   count_nonzero(a: Ptr, n: number): number;
   spmm_nn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
   spmm_tn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
@@ -504,7 +504,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       ops.col2im(pc, n, c, h, w, fh, fw, stride, pad, oh, ow, px);
       back(x, px, n * c * h * w);
     },
-    maxPoolForward(x, planes, h, w, fh, fw, stride, pad, y, arg) {
+    maxPoolForward(x, planes, h, w, fh, fw, stride, pad, y, arg, relu = false) {
       const oh = outSize(h, fh, stride, pad);
       const ow = outSize(w, fw, stride, pad);
       const nq = planes * oh * ow;
@@ -514,18 +514,21 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const px = src(x, 0, planes * h * w);
       const py = dst(y, 1, nq);
       const pa = dst(arg, 2, nq);
-      if (fh === 2 && fw === 2 && stride === 2 && pad === 0) ops.maxpool2_fwd(px, planes, h, w, oh, ow, py, pa);
-      else ops.maxpool_fwd(px, planes, h, w, fh, fw, stride, pad, oh, ow, py, pa);
+      const r = relu ? 1 : 0;
+      if (fh === 2 && fw === 2 && stride === 2 && pad === 0) ops.maxpool2_fwd(px, planes, h, w, oh, ow, py, pa, r);
+      else ops.maxpool_fwd(px, planes, h, w, fh, fw, stride, pad, oh, ow, py, pa, r);
       back(y, py, nq);
       back(arg, pa, nq);
     },
-    maxPoolBackward(dy, arg, dx) {
+    maxPoolBackward(dy, arg, dx, reluInput) {
       const nq = dy.length;
       need('pool argmax', arg, nq);
+      if (reluInput) need('pool input', reluInput, dx.length);
       const pd = src(dy, 0, nq);
       const pa = src(arg, 1, nq);
+      const pr = reluInput ? src(reluInput, 3, dx.length) : 0;
       const px = dst(dx, 2);
-      ops.maxpool_bwd(pd, pa, nq, px, dx.length);
+      ops.maxpool_bwd(pd, pa, nq, px, dx.length, pr);
       back(dx, px);
     },
   };

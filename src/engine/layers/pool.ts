@@ -34,6 +34,8 @@ export class Pooling implements Layer {
   private argmax: Int32Array = new Int32Array(0); // (N, C, OH, OW): flat index into x of each maximum
   private out: Tensor | undefined; // (N, C, OH, OW)
   private dx: Tensor | undefined; // (N, C, H, W)
+  /** The ReLU's input of the last fused forward (`forwardAfterRelu`). */
+  private reluInput: Tensor | undefined;
 
   constructor(
     readonly id: string,
@@ -134,6 +136,33 @@ export class Pooling implements Layer {
         }
       }
     }
+  }
+
+  /**
+   * ReLU then this max pooling in one pass (Network fuses the pair on the fast float32 kernels):
+   * the same output as `relu.forward` then `forward`, without writing the ReLU's output. Undefined
+   * when there are no fast kernels for x or this is not max pooling.
+   */
+  forwardAfterRelu(x: Tensor): Tensor | undefined {
+    const k = fastFor(x.data);
+    if (!k || this.mode !== 'max' || !(x.data instanceof Float32Array)) return undefined;
+    const n = (this.n = x.shape[0]);
+    const out = (this.out = reuse(this.out, [n, this.c, this.oh, this.ow], this.dtype));
+    const [fh, fw] = this.size;
+    if (this.argmax.length !== out.size) this.argmax = k.allocInt32(out.size);
+    k.maxPoolForward(x.data, n * this.c, this.h, this.w, fh, fw, this.stride, this.pad, out.data as Float32Array, this.argmax, true);
+    this.reluInput = x;
+    return out;
+  }
+
+  /** The backward of `forwardAfterRelu`: dy → the gradient for the ReLU's input. */
+  backwardThroughRelu(dy: Tensor): Tensor {
+    const x = this.reluInput;
+    const k = fastFor(dy.data);
+    if (!x || !k) throw new Error(`${this.id}: backwardThroughRelu without forwardAfterRelu`);
+    const dx = (this.dx = reuse(this.dx, [this.n, this.c, this.h, this.w], this.dtype));
+    k.maxPoolBackward(dy.data as Float32Array, this.argmax.subarray(0, dy.size), dx.data as Float32Array, x.data as Float32Array);
+    return dx;
   }
 
   /** dy: (N, C, OH, OW) → dx: (N, C, H, W). */

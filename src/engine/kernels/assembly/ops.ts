@@ -678,6 +678,7 @@ export function maxpool_fwd(
   ow: i32,
   y: usize,
   arg: usize,
+  relu: i32,
 ): void {
   let q: usize = 0;
   for (let pl = 0; pl < planes; pl++) {
@@ -701,7 +702,7 @@ export function maxpool_fwd(
             at = select<i32>(row + kx, at, gt);
           }
         }
-        store<f32>(y + (q << 2), best);
+        store<f32>(y + (q << 2), relu ? relu_of_max(best) : best);
         store<i32>(arg + (q << 2), at);
         q++;
       }
@@ -710,11 +711,20 @@ export function maxpool_fwd(
 }
 
 /**
+ * max(ReLU(window)) from max(window), for the fused ReLU + max pooling: the maximum when it is > 0,
+ * −∞ when no cell won (all NaN: as the unfused layers give), else +0.
+ */
+function relu_of_max(best: f32): f32 {
+  return best > 0 || best == -Infinity ? best : 0;
+}
+
+/**
  * 2×2 max pooling with stride 2 and no padding, the common case, four outputs at a time with SIMD
  * (same results as maxpool_fwd: ties go to the first cell in row-major order, NaN never wins).
  */
-export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, y: usize, arg: usize): void {
+export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, y: usize, arg: usize, relu: i32): void {
   const ninf = f32x4.splat(-Infinity);
+  const zero = f32x4.splat(0);
   let q: usize = 0;
   for (let pl = 0; pl < planes; pl++) {
     const base = pl * h * w;
@@ -747,6 +757,7 @@ export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow:
         m = f32x4.gt(o1, best);
         best = v128.bitselect(o1, best, m);
         at = v128.bitselect(i32x4.add(i00, i32x4.splat(w + 1)), at, m);
+        if (relu) best = v128.and(best, v128.or(f32x4.gt(best, zero), f32x4.eq(best, ninf)));
         v128.store(y + (q << 2), best);
         v128.store(arg + (q << 2), at);
         q += 4;
@@ -770,7 +781,7 @@ export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow:
         g = v > best;
         best = select<f32>(v, best, g);
         at = select<i32>(c + w + 1, at, g);
-        store<f32>(y + (q << 2), best);
+        store<f32>(y + (q << 2), relu ? relu_of_max(best) : best);
         store<i32>(arg + (q << 2), at);
         q++;
       }
@@ -778,12 +789,19 @@ export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow:
   }
 }
 
-/** Max pooling backward: dx (nx values, zeroed first) += dy[q] at arg[q], in q order. */
-export function maxpool_bwd(dy: usize, arg: usize, nq: i32, dx: usize, nx: i32): void {
+/**
+ * Max pooling backward: dx (nx values, zeroed first) += dy[q] at arg[q], in q order. With `x` ≠ 0
+ * (the fused ReLU + max pooling): only where x[arg[q]] passed the ReLU (> 0 or NaN), i.e. the
+ * gradient through both layers.
+ */
+export function maxpool_bwd(dy: usize, arg: usize, nq: i32, dx: usize, nx: i32, x: usize): void {
   memory.fill(dx, 0, (<usize>nx) << 2);
   for (let q = 0; q < nq; q++) {
-    const at = dx + ((<usize>load<i32>(arg + ((<usize>q) << 2))) << 2);
-    store<f32>(at, load<f32>(at) + load<f32>(dy + ((<usize>q) << 2)));
+    const i = (<usize>load<i32>(arg + ((<usize>q) << 2))) << 2;
+    const at = dx + i;
+    let d = load<f32>(dy + ((<usize>q) << 2));
+    if (x) d = load<f32>(x + i) <= 0 ? 0 : d;
+    store<f32>(at, load<f32>(at) + d);
   }
 }
 
