@@ -57,8 +57,12 @@ export interface Float32Kernels {
    * max pooling of ReLU(x) (fused; the same y as the two layers, arg may point at another cell ≤ 0).
    */
   maxPoolForward(x: Float32Array, planes: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, y: Float32Array, arg: Int32Array, relu?: boolean): void;
-  /** dx (zeroed first) += dy[q] at arg[q]; with `reluInput`, only where it passed the ReLU (> 0 or NaN). */
-  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, reluInput?: Float32Array): void;
+  /**
+   * dx (zeroed first) += dy[q] at arg[q]; with `reluInput`, only where it passed the ReLU (> 0 or
+   * NaN). `window2` = [planes, h, w] when the pooling is 2×2 with stride 2 and no padding (windows
+   * do not overlap: dx is written in one pass).
+   */
+  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, reluInput?: Float32Array, window2?: [number, number, number]): void;
 }
 
 let kernels: Float32Kernels | undefined;

@@ -10,6 +10,8 @@
  */
 import { loadDataset } from '../data/dataset';
 import { gemmBackend } from '../gemm';
+import { Relu } from '../layers/activations';
+import { Pooling } from '../layers/pool';
 import { buildNetwork, type Network } from '../network';
 import { simpleConvNetSpec } from '../presets';
 import type { NetworkSpec } from '../spec';
@@ -48,7 +50,10 @@ function median(s: number[]): number {
   return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
-/** One instrumented step: the same work as `Trainer.step()`, timed part by part into `into`. */
+/**
+ * One instrumented step: the same work as `Trainer.step()` (and the same fusion as `Network.forward`
+ * and `backward`), timed part by part into `into`.
+ */
 function timedStep(trainer: Trainer, net: Network, into: Map<string, number[]>): void {
   const add = (k: string, v: number) => {
     let a = into.get(k);
@@ -65,18 +70,38 @@ function timedStep(trainer: Trainer, net: Network, into: Map<string, number[]>):
   lap('batch gather');
   let h = x.reshape([x.shape[0], ...net.inShape]);
   const ctx = { train: true, rng: net.rng };
-  for (const l of net.layers) {
-    h = l.forward(h, ctx);
-    lap(`${l.id} forward`);
+  const layers = net.layers;
+  const fused: boolean[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    // as Network.forward: ReLU + max pooling fused on the fast kernels
+    const next = layers[i + 1];
+    if (layers[i] instanceof Relu && next instanceof Pooling && next.mode === 'max') {
+      const y = next.forwardAfterRelu(h);
+      if (y) {
+        h = y;
+        fused[i] = true;
+        lap(`${layers[i].id} + ${next.id} forward (fused)`);
+        i++;
+        continue;
+      }
+    }
+    h = layers[i].forward(h, ctx);
+    lap(`${layers[i].id} forward`);
   }
   const loss = net.lossLayer.forward(h, labels) + net.decayLoss();
   lap('loss forward');
   let d = net.lossLayer.backward();
   lap('loss backward');
-  for (let i = net.layers.length - 1; i >= 0; i--) {
-    const dx = net.layers[i].backward(d, i > 0);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    if (i > 0 && fused[i - 1]) {
+      if (i - 1 > 0) d = (layers[i] as Pooling).backwardThroughRelu(d);
+      lap(`${layers[i - 1].id} + ${layers[i].id} backward (fused)`);
+      i--;
+      continue;
+    }
+    const dx = layers[i].backward(d, i > 0);
     if (dx) d = dx;
-    lap(`${net.layers[i].id} backward`);
+    lap(`${layers[i].id} backward`);
   }
   // weight decay is 0 in the benchmark nets (applyDecay returns at once)
   trainer.commit(loss);

@@ -48,6 +48,7 @@ interface OpsExports {
   maxpool_fwd(x: Ptr, planes: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, y: Ptr, arg: Ptr, relu: number): void;
   maxpool2_fwd(x: Ptr, planes: number, h: number, w: number, oh: number, ow: number, y: Ptr, arg: Ptr, relu: number): void;
   maxpool_bwd(dy: Ptr, arg: Ptr, nq: number, dx: Ptr, nx: number, x: Ptr): void;
+  maxpool2_bwd(dy: Ptr, arg: Ptr, planes: number, h: number, w: number, oh: number, ow: number, dx: Ptr, x: Ptr): void;
   count_nonzero(a: Ptr, n: number): number;
   spmm_nn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
   spmm_tn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
@@ -520,15 +521,21 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       back(y, py, nq);
       back(arg, pa, nq);
     },
-    maxPoolBackward(dy, arg, dx, reluInput) {
+    maxPoolBackward(dy, arg, dx, reluInput, window2) {
       const nq = dy.length;
       need('pool argmax', arg, nq);
       if (reluInput) need('pool input', reluInput, dx.length);
+      if (window2 && !(window2[0] * (window2[1] >> 1) * (window2[2] >> 1) === nq && window2[0] * window2[1] * window2[2] === dx.length)) {
+        throw new RangeError('pool backward: the 2×2 shape does not match dy and dx');
+      }
       const pd = src(dy, 0, nq);
       const pa = src(arg, 1, nq);
       const pr = reluInput ? src(reluInput, 3, dx.length) : 0;
       const px = dst(dx, 2);
-      ops.maxpool_bwd(pd, pa, nq, px, dx.length, pr);
+      if (window2) {
+        const [planes, h, w] = window2;
+        ops.maxpool2_bwd(pd, pa, planes, h, w, h >> 1, w >> 1, px, pr);
+      } else ops.maxpool_bwd(pd, pa, nq, px, dx.length, pr);
       back(dx, px);
     },
   };

@@ -161,8 +161,14 @@ export class Pooling implements Layer {
     const k = fastFor(dy.data);
     if (!x || !k) throw new Error(`${this.id}: backwardThroughRelu without forwardAfterRelu`);
     const dx = (this.dx = reuse(this.dx, [this.n, this.c, this.h, this.w], this.dtype));
-    k.maxPoolBackward(dy.data as Float32Array, this.argmax.subarray(0, dy.size), dx.data as Float32Array, x.data as Float32Array);
+    k.maxPoolBackward(dy.data as Float32Array, this.argmax.subarray(0, dy.size), dx.data as Float32Array, x.data as Float32Array, this.window2());
     return dx;
+  }
+
+  /** [planes, h, w] when the windows are 2×2 with stride 2 and no padding (the kernels' fast case). */
+  private window2(): [number, number, number] | undefined {
+    const [fh, fw] = this.size;
+    return fh === 2 && fw === 2 && this.stride === 2 && this.pad === 0 ? [this.n * this.c, this.h, this.w] : undefined;
   }
 
   /** dy: (N, C, OH, OW) → dx: (N, C, H, W). */
@@ -175,7 +181,7 @@ export class Pooling implements Layer {
     const d = dy.data;
     const k = fastFor(d);
     if (this.mode === 'max' && k && g instanceof Float32Array) {
-      k.maxPoolBackward(d as Float32Array, this.argmax.subarray(0, d.length), g);
+      k.maxPoolBackward(d as Float32Array, this.argmax.subarray(0, d.length), g, undefined, this.window2());
       return dx;
     }
     g.fill(0);

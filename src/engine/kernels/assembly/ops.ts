@@ -790,6 +790,71 @@ export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow:
 }
 
 /**
+ * maxpool_bwd for 2×2 windows with stride 2 and no padding (windows do not overlap): dx is written
+ * in one pass, window by window — dy[q] on the cell arg[q] names (with `x`: only if x there passed
+ * the ReLU, > 0 or NaN), 0 on the other three — instead of zeroing all of dx and then scattering.
+ * Cells outside every window (an odd last row or column) are zeroed. The same values as maxpool_bwd.
+ */
+export function maxpool2_bwd(dy: usize, arg: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, dx: usize, x: usize): void {
+  const zero = f32x4.splat(0);
+  let q: usize = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const base = pl * h * w;
+    for (let oy = 0; oy < oh; oy++) {
+      const r0 = base + 2 * oy * w;
+      const r1 = r0 + w;
+      let ox = 0;
+      for (; ox + 4 <= ow; ox += 4) {
+        const a = v128.load(arg + (q << 2));
+        let d = v128.load(dy + (q << 2));
+        const i00 = i32x4.add(i32x4.splat(r0 + 2 * ox), i32x4(0, 2, 4, 6));
+        let e0 = v128.and(d, i32x4.eq(a, i00));
+        let o0 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(1))));
+        let e1 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(w))));
+        let o1 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(w + 1))));
+        if (x) {
+          const p0 = x + ((<usize>(r0 + 2 * ox)) << 2);
+          const p1 = x + ((<usize>(r1 + 2 * ox)) << 2);
+          const xa0 = v128.load(p0);
+          const xb0 = v128.load(p0, 16);
+          const xa1 = v128.load(p1);
+          const xb1 = v128.load(p1, 16);
+          // keep where x is not ≤ 0 (> 0 or NaN)
+          e0 = v128.andnot(e0, f32x4.le(v128.shuffle<i32>(xa0, xb0, 0, 2, 4, 6), zero));
+          o0 = v128.andnot(o0, f32x4.le(v128.shuffle<i32>(xa0, xb0, 1, 3, 5, 7), zero));
+          e1 = v128.andnot(e1, f32x4.le(v128.shuffle<i32>(xa1, xb1, 0, 2, 4, 6), zero));
+          o1 = v128.andnot(o1, f32x4.le(v128.shuffle<i32>(xa1, xb1, 1, 3, 5, 7), zero));
+        }
+        const s0 = dx + ((<usize>(r0 + 2 * ox)) << 2);
+        const s1 = dx + ((<usize>(r1 + 2 * ox)) << 2);
+        v128.store(s0, v128.shuffle<i32>(e0, o0, 0, 4, 1, 5));
+        v128.store(s0, v128.shuffle<i32>(e0, o0, 2, 6, 3, 7), 16);
+        v128.store(s1, v128.shuffle<i32>(e1, o1, 0, 4, 1, 5));
+        v128.store(s1, v128.shuffle<i32>(e1, o1, 2, 6, 3, 7), 16);
+        q += 4;
+      }
+      for (; ox < ow; ox++) {
+        const c = r0 + 2 * ox;
+        const at = load<i32>(arg + (q << 2));
+        let d = load<f32>(dy + (q << 2));
+        if (x) d = load<f32>(x + ((<usize>at) << 2)) <= 0 ? 0 : d;
+        store<f32>(dx + ((<usize>c) << 2), at == c ? d : 0);
+        store<f32>(dx + ((<usize>(c + 1)) << 2), at == c + 1 ? d : 0);
+        store<f32>(dx + ((<usize>(c + w)) << 2), at == c + w ? d : 0);
+        store<f32>(dx + ((<usize>(c + w + 1)) << 2), at == c + w + 1 ? d : 0);
+        q++;
+      }
+      if (2 * ow < w) {
+        // the last column, outside every window
+        store<f32>(dx + ((<usize>(r0 + w - 1)) << 2), 0);
+        store<f32>(dx + ((<usize>(r1 + w - 1)) << 2), 0);
+      }
+    }
+    if (2 * oh < h) memory.fill(dx + ((<usize>(base + (h - 1) * w)) << 2), 0, (<usize>w) << 2);
+  }
+}
+
+/**
  * Max pooling backward: dx (nx values, zeroed first) += dy[q] at arg[q], in q order. With `x` ≠ 0
  * (the fused ReLU + max pooling): only where x[arg[q]] passed the ReLU (> 0 or NaN), i.e. the
  * gradient through both layers.
