@@ -75,7 +75,7 @@ function timedStep(trainer: Trainer, net: Network, into: Map<string, number[]>):
   for (let i = 0; i < layers.length; i++) {
     // as Network.forward: ReLU + max pooling fused on the fast kernels
     const next = layers[i + 1];
-    if (layers[i] instanceof Relu && next instanceof Pooling && next.mode === 'max') {
+    if (layers[i] instanceof Relu && next instanceof Pooling && next.mode === 'max' && 'forwardAfterRelu' in next) {
       const y = next.forwardAfterRelu(h);
       if (y) {
         h = y;
