@@ -108,7 +108,12 @@ describe('WebAssembly arena kernels', function () {
                 const got = place(arena, c0, inArena);
                 arena.gemm[form](place(arena, a, inArena), place(arena, b, !inArena), got, m, k, n, acc);
                 // float32 rounding of k-term sums, relative to the largest |C|
-                assertNear(got, want, 4 * (k + 2) * 2 ** -24, `${form} ${m}×${k}×${n}${acc ? ' acc' : ''}${inArena ? '' : ' staged'}`);
+                assertNear(
+                  got,
+                  want,
+                  4 * (k + 2) * 2 ** -24,
+                  `${form} ${m}×${k}×${n}${acc ? ' acc' : ''}${inArena ? '' : ' staged'}`,
+                );
               }
             }
           }
@@ -222,7 +227,8 @@ describe('WebAssembly arena kernels', function () {
         const b = random(f, rng);
         const out = new Float32Array(n * f * p);
         arena.kernels.fillBlocks(b, out, n, f, p);
-        for (let s = 0; s < n; s++) for (let j = 0; j < f; j++) for (let i = 0; i < p; i++) assert.equal(out[(s * f + j) * p + i], b[j]);
+        for (let s = 0; s < n; s++)
+          for (let j = 0; j < f; j++) for (let i = 0; i < p; i++) assert.equal(out[(s * f + j) * p + i], b[j]);
         const d = random(n * f * p, rng);
         const db = place(arena, random(f, rng), true);
         arena.kernels.blockSums(d, db, n, f, p);
@@ -291,20 +297,54 @@ describe('WebAssembly arena kernels', function () {
         const want = new Float32Array(n * f * oh * ow);
         for (let s = 0; s < n; s++) {
           for (let j = 0; j < f; j++) want.fill(b[j], (s * f + j) * oh * ow, (s * f + j + 1) * oh * ow);
-          typescriptGemm.nt(wt, col.subarray(s * oh * ow * k, (s + 1) * oh * ow * k), want.subarray(s * f * oh * ow, (s + 1) * f * oh * ow), f, k, oh * ow, true);
+          typescriptGemm.nt(
+            wt,
+            col.subarray(s * oh * ow * k, (s + 1) * oh * ow * k),
+            want.subarray(s * f * oh * ow, (s + 1) * f * oh * ow),
+            f,
+            k,
+            oh * ow,
+            true,
+          );
         }
         for (const inArena of [true, false]) {
           const y = place(arena, new Float32Array(want.length).fill(9), inArena);
-          arena.kernels.convForward(place(arena, x, inArena), n, c, h, w, fh, fw, pad, place(arena, wt, !inArena), b, f, y);
+          arena.kernels.convForward(
+            place(arena, x, inArena),
+            n,
+            c,
+            h,
+            w,
+            fh,
+            fw,
+            pad,
+            place(arena, wt, !inArena),
+            b,
+            f,
+            y,
+          );
           assertNear(y, want, 4 * (k + 2) * 2 ** -24, `conv ${[n, c, h, w, fh, fw, pad, f]}`);
         }
         // the weight gradient: Σ_s dy_s (F×P) · col_s (P×K)
         const dy = random(n * f * oh * ow, rng, 0.5);
         const dwWant = new Float32Array(f * k);
-        for (let s = 0; s < n; s++) typescriptGemm.nn(dy.subarray(s * f * oh * ow), col.subarray(s * oh * ow * k), dwWant, f, oh * ow, k, true);
+        for (let s = 0; s < n; s++)
+          typescriptGemm.nn(dy.subarray(s * f * oh * ow), col.subarray(s * oh * ow * k), dwWant, f, oh * ow, k, true);
         for (const inArena of [true, false]) {
           const dw = place(arena, new Float32Array(f * k).fill(5), inArena);
-          arena.kernels.convWeightGrad(place(arena, x, !inArena), place(arena, dy, inArena), n, c, h, w, fh, fw, pad, f, dw);
+          arena.kernels.convWeightGrad(
+            place(arena, x, !inArena),
+            place(arena, dy, inArena),
+            n,
+            c,
+            h,
+            w,
+            fh,
+            fw,
+            pad,
+            f,
+            dw,
+          );
           assertNear(dw, dwWant, 4 * (n * oh * ow + 2) * 2 ** -24, `conv dW ${[n, c, h, w, fh, fw, pad, f]}`);
         }
         // the layer: forward and backward (dW, db, dx) against the TypeScript layer
@@ -318,7 +358,8 @@ describe('WebAssembly arena kernels', function () {
         };
         const ref = layer(false);
         const got = layer(true);
-        for (const key of ['y', 'dx', 'dW', 'db'] as const) assertNear(got[key], ref[key], 1e-5, `conv layer ${key} ${[n, c, h, w, fh, fw, pad, f]}`);
+        for (const key of ['y', 'dx', 'dW', 'db'] as const)
+          assertNear(got[key], ref[key], 1e-5, `conv layer ${key} ${[n, c, h, w, fh, fw, pad, f]}`);
       }
     });
 
@@ -410,7 +451,12 @@ describe('WebAssembly arena kernels', function () {
         assertBits(out, want, 'gather');
       }
       const all = arena.kernels.allocFloat32(count * per);
-      arena.kernels.gatherPixels(bytes, Int32Array.from({ length: count }, (_, i) => i), per, all);
+      arena.kernels.gatherPixels(
+        bytes,
+        Int32Array.from({ length: count }, (_, i) => i),
+        per,
+        all,
+      );
       assertBits(all, images, 'every byte value');
       // the trainer, with and without the kernels: identical batches
       const spec = { name: 'g', input: [per], layers: [{ type: 'affine' as const, units: 3 }] };
@@ -432,7 +478,13 @@ describe('WebAssembly arena kernels', function () {
   });
 
   describe('whole nets', () => {
-    function gradients(spec: Parameters<typeof buildNetwork>[0], fast: boolean, x: Float32Array, t: Uint8Array, n: number) {
+    function gradients(
+      spec: Parameters<typeof buildNetwork>[0],
+      fast: boolean,
+      x: Float32Array,
+      t: Uint8Array,
+      n: number,
+    ) {
       if (fast) {
         setGemmBackend(arena.gemm);
         setFloat32Kernels(arena.kernels);
@@ -444,14 +496,36 @@ describe('WebAssembly arena kernels', function () {
       const loss = net.gradient(new Tensor(x, [n, ...spec.input]), t);
       new SGD(0.1).update(net.params());
       const loss2 = net.gradient(new Tensor(x, [n, ...spec.input]), t);
-      return { loss, loss2, params: net.params().map((p) => ({ name: p.name, inArena: arena.contains(p.value.data), w: p.value.data.slice(), g: p.grad.data.slice() })) };
+      return {
+        loss,
+        loss2,
+        params: net
+          .params()
+          .map((p) => ({
+            name: p.name,
+            inArena: arena.contains(p.value.data),
+            w: p.value.data.slice(),
+            g: p.grad.data.slice(),
+          })),
+      };
     }
 
     it('SimpleConvNet (small) and a two-layer net: loss and gradients match the TypeScript layers, parameters live in the arena', () => {
       const rng = new Rng(9);
       const nets = [
         { spec: { ...simpleConvNetSpec([1, 10, 10], 4, 3, 10), init: 'he' as const }, n: 7 },
-        { spec: { name: 't', input: [784], layers: [{ type: 'affine' as const, units: 50 }, { type: 'relu' as const }, { type: 'affine' as const, units: 10 }] }, n: 100 },
+        {
+          spec: {
+            name: 't',
+            input: [784],
+            layers: [
+              { type: 'affine' as const, units: 50 },
+              { type: 'relu' as const },
+              { type: 'affine' as const, units: 10 },
+            ],
+          },
+          n: 100,
+        },
       ];
       for (const { spec, n } of nets) {
         const per = spec.input.reduce((a, b) => a * b, 1);
@@ -459,8 +533,14 @@ describe('WebAssembly arena kernels', function () {
         const t = new Uint8Array(n).map(() => rng.int(10));
         const ref = gradients(spec, false, x, t, n);
         const got = gradients(spec, true, x, t, n);
-        assert.ok(Math.abs(got.loss - ref.loss) < 1e-5 * Math.abs(ref.loss), `${spec.name} loss ${got.loss} vs ${ref.loss}`);
-        assert.ok(Math.abs(got.loss2 - ref.loss2) < 1e-4 * Math.abs(ref.loss2), `${spec.name} loss after a step ${got.loss2} vs ${ref.loss2}`);
+        assert.ok(
+          Math.abs(got.loss - ref.loss) < 1e-5 * Math.abs(ref.loss),
+          `${spec.name} loss ${got.loss} vs ${ref.loss}`,
+        );
+        assert.ok(
+          Math.abs(got.loss2 - ref.loss2) < 1e-4 * Math.abs(ref.loss2),
+          `${spec.name} loss after a step ${got.loss2} vs ${ref.loss2}`,
+        );
         for (let i = 0; i < ref.params.length; i++) {
           assert.equal(got.params[i].inArena, true, `${got.params[i].name} in the arena`);
           assertNear(got.params[i].w, ref.params[i].w, 1e-5, `${spec.name} ${ref.params[i].name}`);
@@ -469,7 +549,8 @@ describe('WebAssembly arena kernels', function () {
         // reproducible bit for bit
         const again = gradients(spec, true, x, t, n);
         assert.equal(again.loss2, got.loss2);
-        for (let i = 0; i < got.params.length; i++) assertBits(again.params[i].g, got.params[i].g, `${spec.name} rerun`);
+        for (let i = 0; i < got.params.length; i++)
+          assertBits(again.params[i].g, got.params[i].g, `${spec.name} rerun`);
       }
     });
 

@@ -28,7 +28,18 @@ export interface Float32Kernels {
   /** AdaGrad (decay undefined: h ← h + g²) or RMSprop (h ← decay·h + (1 − decay)·g²); w ← w − lr·g / (√h + eps). */
   adagrad(w: Float32Array, g: Float32Array, h: Float32Array, lr: number, eps: number, decay?: number): void;
   /** Adam with bias corrections c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ. */
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  adam(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    lr: number,
+    b1: number,
+    b2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+  ): void;
   /** out[r, :] = b, for rows × cols. */
   fillRows(b: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** out[s, j, :] = b[j], for n × f blocks of p. */
@@ -45,24 +56,89 @@ export interface Float32Kernels {
    * Convolution forward for stride 1, without im2col: y (N, F, OH, OW) = W (F, C·FH·FW) ⋆ x
    * (N, C, H, W) + b, zero padding `pad`.
    */
-  convForward(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, wt: Float32Array, b: Float32Array, f: number, y: Float32Array): void;
+  convForward(
+    x: Float32Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    pad: number,
+    wt: Float32Array,
+    b: Float32Array,
+    f: number,
+    y: Float32Array,
+  ): void;
   /** Convolution weight gradient for stride 1, without im2col: dW (F, C·FH·FW), overwritten. */
-  convWeightGrad(x: Float32Array, dy: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, f: number, dw: Float32Array): void;
+  convWeightGrad(
+    x: Float32Array,
+    dy: Float32Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    pad: number,
+    f: number,
+    dw: Float32Array,
+  ): void;
   /** im2col.ts `im2col` into col. */
-  im2col(x: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, col: Float32Array): void;
+  im2col(
+    x: Float32Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    stride: number,
+    pad: number,
+    col: Float32Array,
+  ): void;
   /** im2col.ts `col2im` into x (overwritten). */
-  col2im(col: Float32Array, n: number, c: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, x: Float32Array): void;
+  col2im(
+    col: Float32Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    stride: number,
+    pad: number,
+    x: Float32Array,
+  ): void;
   /**
    * Max pooling over `planes` planes of h×w: y and the flat index of each maximum in arg. `relu`:
    * max pooling of ReLU(x) (fused; the same y as the two layers, arg may point at another cell ≤ 0).
    */
-  maxPoolForward(x: Float32Array, planes: number, h: number, w: number, fh: number, fw: number, stride: number, pad: number, y: Float32Array, arg: Int32Array, relu?: boolean): void;
+  maxPoolForward(
+    x: Float32Array,
+    planes: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    stride: number,
+    pad: number,
+    y: Float32Array,
+    arg: Int32Array,
+    relu?: boolean,
+  ): void;
   /**
    * dx (zeroed first) += dy[q] at arg[q]; with `reluInput`, only where it passed the ReLU (> 0 or
    * NaN). `window2` = [planes, h, w] when the pooling is 2×2 with stride 2 and no padding (windows
    * do not overlap: dx is written in one pass).
    */
-  maxPoolBackward(dy: Float32Array, arg: Int32Array, dx: Float32Array, reluInput?: Float32Array, window2?: [number, number, number]): void;
+  maxPoolBackward(
+    dy: Float32Array,
+    arg: Int32Array,
+    dx: Float32Array,
+    reluInput?: Float32Array,
+    window2?: [number, number, number],
+  ): void;
 }
 
 let kernels: Float32Kernels | undefined;

@@ -113,7 +113,11 @@ export function profileStep(name: string, steps = 60, kernels: 'auto' | 'typescr
   const choice = useFastKernels(kernels);
   const data = loadDataset({ testLimit: 1 });
   const net = buildNetwork(PROFILE_NETS[name], { seed: 0 });
-  const trainer = new Trainer(net, data.train, data.test, { batchSize: 100, optimizer: { type: 'sgd', lr: 0.1 }, iterations: Number.MAX_SAFE_INTEGER });
+  const trainer = new Trainer(net, data.train, data.test, {
+    batchSize: 100,
+    optimizer: { type: 'sgd', lr: 0.1 },
+    iterations: Number.MAX_SAFE_INTEGER,
+  });
   for (let i = 0; i < 5; i++) trainer.step();
   const parts = new Map<string, number[]>();
   const whole: number[] = [];
@@ -125,7 +129,14 @@ export function profileStep(name: string, steps = 60, kernels: 'auto' | 'typescr
   }
   const rows = [...parts].map(([part, v]) => ({ part, ms: median(v) }));
   const stepMs = median(whole);
-  return { net: name, kernels: choice.name || gemmBackend().name, steps, rows, stepMs, samplesPerSecond: 100000 / stepMs };
+  return {
+    net: name,
+    kernels: choice.name || gemmBackend().name,
+    steps,
+    rows,
+    stepMs,
+    samplesPerSecond: 100000 / stepMs,
+  };
 }
 
 /** The profile as a Markdown table. */

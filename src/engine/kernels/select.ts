@@ -47,7 +47,10 @@ export function useFastKernels(prefer: 'auto' | 'typescript' = 'auto'): KernelCh
   const wasm = createWasmGemm();
   if (wasm) {
     setGemmBackend(wasm);
-    return { name: wasm.name, warning: `WebAssembly arena unavailable (${wasmArenaUnavailableReason() ?? 'unknown reason'}); the GEMM copies its operands and the other float32 kernels run in TypeScript` };
+    return {
+      name: wasm.name,
+      warning: `WebAssembly arena unavailable (${wasmArenaUnavailableReason() ?? 'unknown reason'}); the GEMM copies its operands and the other float32 kernels run in TypeScript`,
+    };
   }
   setGemmBackend(typescriptGemm);
   return {

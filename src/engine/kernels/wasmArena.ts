@@ -35,18 +35,111 @@ interface OpsExports {
   momentum(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, n: number): void;
   nesterov(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, aa: number, c: number, n: number): void;
   adagrad_rmsprop(w: Ptr, g: Ptr, h: Ptr, lr: number, r: number, q: number, eps: number, rms: number, n: number): void;
-  adam(w: Ptr, g: Ptr, m: Ptr, v: Ptr, lr: number, b1: number, q1: number, b2: number, q2: number, c1: number, c2: number, eps: number, n: number): void;
+  adam(
+    w: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    lr: number,
+    b1: number,
+    q1: number,
+    b2: number,
+    q2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    n: number,
+  ): void;
   fill_rows(b: Ptr, out: Ptr, rows: number, cols: number): void;
   fill_blocks(b: Ptr, out: Ptr, n: number, f: number, p: number): void;
   col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
   block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number): void;
   gather_u8(src: Ptr, order: Ptr, count: number, per: number, dst: Ptr): void;
-  conv_fwd(x: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, wt: Ptr, b: Ptr, f: number, out: Ptr, wq: Ptr, bq: Ptr, xp: Ptr): void;
-  conv_dw(x: Ptr, dy: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, pad: number, f: number, dw: Ptr, xp: Ptr): void;
-  im2col(x: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, col: Ptr): void;
-  col2im(col: Ptr, n: number, c: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, x: Ptr): void;
-  maxpool_fwd(x: Ptr, planes: number, h: number, w: number, fh: number, fw: number, s: number, pad: number, oh: number, ow: number, y: Ptr, arg: Ptr, relu: number): void;
-  maxpool2_fwd(x: Ptr, planes: number, h: number, w: number, oh: number, ow: number, y: Ptr, arg: Ptr, relu: number): void;
+  conv_fwd(
+    x: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    pad: number,
+    wt: Ptr,
+    b: Ptr,
+    f: number,
+    out: Ptr,
+    wq: Ptr,
+    bq: Ptr,
+    xp: Ptr,
+  ): void;
+  conv_dw(
+    x: Ptr,
+    dy: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    pad: number,
+    f: number,
+    dw: Ptr,
+    xp: Ptr,
+  ): void;
+  im2col(
+    x: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    s: number,
+    pad: number,
+    oh: number,
+    ow: number,
+    col: Ptr,
+  ): void;
+  col2im(
+    col: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    s: number,
+    pad: number,
+    oh: number,
+    ow: number,
+    x: Ptr,
+  ): void;
+  maxpool_fwd(
+    x: Ptr,
+    planes: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    s: number,
+    pad: number,
+    oh: number,
+    ow: number,
+    y: Ptr,
+    arg: Ptr,
+    relu: number,
+  ): void;
+  maxpool2_fwd(
+    x: Ptr,
+    planes: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+    y: Ptr,
+    arg: Ptr,
+    relu: number,
+  ): void;
   maxpool_bwd(dy: Ptr, arg: Ptr, nq: number, dx: Ptr, nx: number, x: Ptr): void;
   maxpool2_bwd(dy: Ptr, arg: Ptr, planes: number, h: number, w: number, oh: number, ow: number, dx: Ptr, x: Ptr): void;
   count_nonzero(a: Ptr, n: number): number;
@@ -139,7 +232,14 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let ops: OpsExports;
   try {
     memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
-    const imports = { env: { memory, abort: () => { throw new Error('wasm abort'); } } };
+    const imports = {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('wasm abort');
+        },
+      },
+    };
     g = new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), imports).exports as unknown as GemmExports;
     ops = new WebAssembly.Instance(new WebAssembly.Module(opsBytes), imports).exports as unknown as OpsExports;
   } catch (e) {
@@ -224,7 +324,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   function dst(a: Float32Array | Int32Array, slot: number, n = a.length, load = false): Ptr {
     if (buffers.has(a.buffer)) return a.byteOffset;
     const off = stageBlock(slot, n * 4);
-    if (load) (a instanceof Int32Array ? i32 : f32).set(n === a.length ? (a as never) : (a.subarray(0, n) as never), off >> 2);
+    if (load)
+      (a instanceof Int32Array ? i32 : f32).set(n === a.length ? (a as never) : (a.subarray(0, n) as never), off >> 2);
     return off;
   }
   function back(a: Float32Array | Int32Array, off: Ptr, n = a.length): void {
@@ -259,7 +360,9 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const nb = k * n;
     const nc = m * n;
     if (a.length < na || b.length < nb || c.length < nc) {
-      throw new RangeError(`gemm ${form}: operands too small (A ${a.length}/${na}, B ${b.length}/${nb}, C ${c.length}/${nc})`);
+      throw new RangeError(
+        `gemm ${form}: operands too small (A ${a.length}/${na}, B ${b.length}/${nb}, C ${c.length}/${nc})`,
+      );
     }
     if (nc === 0) return;
     if ((na + nb + nc) * 4 > 2 ** 31) {
@@ -276,7 +379,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const pb = src(b, 1, nb);
     const pc = dst(c, 2, nc, accumulate);
     const acc = accumulate ? 1 : 0;
-    const nnz = form !== 'nt' && sparseMaxDensity > 0 && n >= 32 && n <= 64 && na >= 4096 ? ops.count_nonzero(pa, na) : na;
+    const nnz =
+      form !== 'nt' && sparseMaxDensity > 0 && n >= 32 && n <= 64 && na >= 4096 ? ops.count_nonzero(pa, na) : na;
     if (nnz <= sparseMaxDensity * na) {
       sparseProducts++;
       if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
@@ -300,7 +404,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   const need = (what: string, a: { length: number }, n: number) => {
     if (a.length < n) throw new RangeError(`${what}: array has ${a.length} elements, needs ${n}`);
   };
-  const outSize = (size: number, k: number, stride: number, pad: number) => Math.floor((size + 2 * pad - k) / stride) + 1;
+  const outSize = (size: number, k: number, stride: number, pad: number) =>
+    Math.floor((size + 2 * pad - k) / stride) + 1;
 
   const kernels: Float32Kernels = {
     name: `${gemm.name}-arena`,
@@ -439,7 +544,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('gather', out, count * per);
       if (!buffers.has(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
       for (let i = 0; i < count; i++) {
-        if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length)) throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
+        if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length))
+          throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
       }
       const po = src(order, 0, count);
       const pd = dst(out, 1, count * per);
@@ -449,7 +555,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     convForward(x, n, c, h, w, fh, fw, pad, wt, b, f, y) {
       const oh = h + 2 * pad - fh + 1;
       const ow = w + 2 * pad - fw + 1;
-      if (oh < 1 || ow < 1 || pad < 0 || f < 1) throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
+      if (oh < 1 || ow < 1 || pad < 0 || f < 1)
+        throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
       const k = c * fh * fw;
       need('conv x', x, n * c * h * w);
       need('conv W', wt, f * k);
@@ -470,7 +577,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     convWeightGrad(x, dy, n, c, h, w, fh, fw, pad, f, dw) {
       const oh = h + 2 * pad - fh + 1;
       const ow = w + 2 * pad - fw + 1;
-      if (oh < 1 || ow < 1 || pad < 0 || f < 1) throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
+      if (oh < 1 || ow < 1 || pad < 0 || f < 1)
+        throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
       need('conv x', x, n * c * h * w);
       need('conv dy', dy, n * f * oh * ow);
       need('conv dW', dw, f * c * fh * fw);
@@ -484,7 +592,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     im2col(x, n, c, h, w, fh, fw, stride, pad, col) {
       const oh = outSize(h, fh, stride, pad);
       const ow = outSize(w, fw, stride, pad);
-      if (oh < 1 || ow < 1 || stride < 1 || pad < 0) throw new RangeError(`im2col: window ${fh}×${fw} (stride ${stride}, pad ${pad}) does not fit ${h}×${w}`);
+      if (oh < 1 || ow < 1 || stride < 1 || pad < 0)
+        throw new RangeError(`im2col: window ${fh}×${fw} (stride ${stride}, pad ${pad}) does not fit ${h}×${w}`);
       const size = n * oh * ow * c * fh * fw;
       need('im2col x', x, n * c * h * w);
       need('im2col out', col, size);
@@ -496,7 +605,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     col2im(col, n, c, h, w, fh, fw, stride, pad, x) {
       const oh = outSize(h, fh, stride, pad);
       const ow = outSize(w, fw, stride, pad);
-      if (oh < 1 || ow < 1 || stride < 1 || pad < 0) throw new RangeError(`col2im: window ${fh}×${fw} (stride ${stride}, pad ${pad}) does not fit ${h}×${w}`);
+      if (oh < 1 || ow < 1 || stride < 1 || pad < 0)
+        throw new RangeError(`col2im: window ${fh}×${fw} (stride ${stride}, pad ${pad}) does not fit ${h}×${w}`);
       const size = n * oh * ow * c * fh * fw;
       need('col2im col', col, size);
       need('col2im out', x, n * c * h * w);
@@ -525,7 +635,13 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const nq = dy.length;
       need('pool argmax', arg, nq);
       if (reluInput) need('pool input', reluInput, dx.length);
-      if (window2 && !(window2[0] * (window2[1] >> 1) * (window2[2] >> 1) === nq && window2[0] * window2[1] * window2[2] === dx.length)) {
+      if (
+        window2 &&
+        !(
+          window2[0] * (window2[1] >> 1) * (window2[2] >> 1) === nq &&
+          window2[0] * window2[1] * window2[2] === dx.length
+        )
+      ) {
         throw new RangeError('pool backward: the 2×2 shape does not match dy and dx');
       }
       const pd = src(dy, 0, nq);

@@ -93,7 +93,20 @@ export class Convolution implements Layer {
     const fast = fastFor(x.data);
     if (fast && this.stride === 1) {
       // direct convolution in WebAssembly, no im2col matrix: backward builds it when it needs it
-      fast.convForward(x.data as Float32Array, n, this.c, this.h, this.w, fh, fw, this.pad, wd as Float32Array, b as Float32Array, f, o as Float32Array);
+      fast.convForward(
+        x.data as Float32Array,
+        n,
+        this.c,
+        this.h,
+        this.w,
+        fh,
+        fw,
+        this.pad,
+        wd as Float32Array,
+        b as Float32Array,
+        f,
+        o as Float32Array,
+      );
       this.x = x;
       this.colStale = true;
       return out;
@@ -101,7 +114,18 @@ export class Convolution implements Layer {
     const col = (this.col = reuse(this.col, [n * p, k], this.dtype));
     this.colStale = false;
     if (fast) {
-      fast.im2col(x.data as Float32Array, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data as Float32Array);
+      fast.im2col(
+        x.data as Float32Array,
+        n,
+        this.c,
+        this.h,
+        this.w,
+        fh,
+        fw,
+        this.stride,
+        this.pad,
+        col.data as Float32Array,
+      );
       fast.fillBlocks(b as Float32Array, o as Float32Array, n, f, p);
     } else im2col(x.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data);
     for (let s = 0; s < n; s++) {
@@ -168,7 +192,19 @@ export class Convolution implements Layer {
       gemmTN(ds, wd, dcol.data.subarray(s * p * k, (s + 1) * p * k), p, f, k);
     }
     const dx = (this.dx = reuse(this.dx, [n, this.c, this.h, this.w], this.dtype));
-    if (fast) fast.col2im(dcol.data as Float32Array, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data as Float32Array);
+    if (fast)
+      fast.col2im(
+        dcol.data as Float32Array,
+        n,
+        this.c,
+        this.h,
+        this.w,
+        fh,
+        fw,
+        this.stride,
+        this.pad,
+        dx.data as Float32Array,
+      );
     else col2im(dcol.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data);
     return dx;
   }

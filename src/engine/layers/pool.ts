@@ -150,7 +150,19 @@ export class Pooling implements Layer {
     const out = (this.out = reuse(this.out, [n, this.c, this.oh, this.ow], this.dtype));
     const [fh, fw] = this.size;
     if (this.argmax.length !== out.size) this.argmax = k.allocInt32(out.size);
-    k.maxPoolForward(x.data, n * this.c, this.h, this.w, fh, fw, this.stride, this.pad, out.data as Float32Array, this.argmax, true);
+    k.maxPoolForward(
+      x.data,
+      n * this.c,
+      this.h,
+      this.w,
+      fh,
+      fw,
+      this.stride,
+      this.pad,
+      out.data as Float32Array,
+      this.argmax,
+      true,
+    );
     this.reluInput = x;
     return out;
   }
@@ -161,7 +173,13 @@ export class Pooling implements Layer {
     const k = fastFor(dy.data);
     if (!x || !k) throw new Error(`${this.id}: backwardThroughRelu without forwardAfterRelu`);
     const dx = (this.dx = reuse(this.dx, [this.n, this.c, this.h, this.w], this.dtype));
-    k.maxPoolBackward(dy.data as Float32Array, this.argmax.subarray(0, dy.size), dx.data as Float32Array, x.data as Float32Array, this.window2());
+    k.maxPoolBackward(
+      dy.data as Float32Array,
+      this.argmax.subarray(0, dy.size),
+      dx.data as Float32Array,
+      x.data as Float32Array,
+      this.window2(),
+    );
     return dx;
   }
 

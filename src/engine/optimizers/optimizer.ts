@@ -183,7 +183,18 @@ export class Adam implements Optimizer {
       const g = p.grad.data;
       const k = fastFor(w);
       if (k) {
-        k.adam(w as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, this.lr, b1, b2, c1, c2, OPTIMIZER_EPS);
+        k.adam(
+          w as Float32Array,
+          g as Float32Array,
+          m as Float32Array,
+          v as Float32Array,
+          this.lr,
+          b1,
+          b2,
+          c1,
+          c2,
+          OPTIMIZER_EPS,
+        );
         continue;
       }
       for (let i = 0; i < w.length; i++) {

@@ -133,7 +133,17 @@ export function nesterov(w: usize, g: usize, v: usize, lr: f64, a: f64, aa: f64,
  * AdaGrad (r = 1, q = 1) and RMSprop (r = ρ, q = 1 − ρ): h ← r·h + q·g² (AdaGrad: h + g·g);
  * W ← W − lr·g / (√h + ε).
  */
-export function adagrad_rmsprop(w: usize, g: usize, h: usize, lr: f64, r: f64, q: f64, eps: f64, rms: i32, n: i32): void {
+export function adagrad_rmsprop(
+  w: usize,
+  g: usize,
+  h: usize,
+  lr: f64,
+  r: f64,
+  q: f64,
+  eps: f64,
+  rms: i32,
+  n: i32,
+): void {
   const R = f64x2.splat(r);
   const Q = f64x2.splat(q);
   const L = f64x2.splat(lr);
@@ -143,7 +153,10 @@ export function adagrad_rmsprop(w: usize, g: usize, h: usize, lr: f64, r: f64, q
     const o = (<usize>i) << 2;
     const gv = ld2(g + o);
     const hv = ld2(h + o);
-    const hn = st2(h + o, rms ? f64x2.add(f64x2.mul(R, hv), f64x2.mul(f64x2.mul(Q, gv), gv)) : f64x2.add(hv, f64x2.mul(gv, gv)));
+    const hn = st2(
+      h + o,
+      rms ? f64x2.add(f64x2.mul(R, hv), f64x2.mul(f64x2.mul(Q, gv), gv)) : f64x2.add(hv, f64x2.mul(gv, gv)),
+    );
     st2(w + o, f64x2.sub(ld2(w + o), f64x2.div(f64x2.mul(L, gv), f64x2.add(f64x2.sqrt(hn), E))));
   }
   if (i < n) {
@@ -159,7 +172,21 @@ export function adagrad_rmsprop(w: usize, g: usize, h: usize, lr: f64, r: f64, q
  * Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; W ← W − lr·(m/c1) / (√(v/c2) + ε), with
  * q1 = 1 − β₁, q2 = 1 − β₂ and the bias corrections c1, c2 computed by the caller.
  */
-export function adam(w: usize, g: usize, m: usize, v: usize, lr: f64, b1: f64, q1: f64, b2: f64, q2: f64, c1: f64, c2: f64, eps: f64, n: i32): void {
+export function adam(
+  w: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  lr: f64,
+  b1: f64,
+  q1: f64,
+  b2: f64,
+  q2: f64,
+  c1: f64,
+  c2: f64,
+  eps: f64,
+  n: i32,
+): void {
   const B1 = f64x2.splat(b1);
   const Q1 = f64x2.splat(q1);
   const B2 = f64x2.splat(b2);
@@ -347,7 +374,10 @@ export function conv_fwd(
       const fi = 4 * g + l;
       store<f32>(bq + ((<usize>(4 * g + l)) << 2), fi < f ? load<f32>(bias + ((<usize>fi) << 2)) : 0);
       for (let q = 0; q < k; q++) {
-        store<f32>(wq + ((<usize>((g * k + q) * 4 + l)) << 2), fi < f ? load<f32>(wt + ((<usize>(fi * k + q)) << 2)) : 0);
+        store<f32>(
+          wq + ((<usize>((g * k + q) * 4 + l)) << 2),
+          fi < f ? load<f32>(wt + ((<usize>(fi * k + q)) << 2)) : 0,
+        );
       }
     }
   }
@@ -722,7 +752,17 @@ function relu_of_max(best: f32): f32 {
  * 2×2 max pooling with stride 2 and no padding, the common case, four outputs at a time with SIMD
  * (same results as maxpool_fwd: ties go to the first cell in row-major order, NaN never wins).
  */
-export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, y: usize, arg: usize, relu: i32): void {
+export function maxpool2_fwd(
+  x: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  oh: i32,
+  ow: i32,
+  y: usize,
+  arg: usize,
+  relu: i32,
+): void {
   const ninf = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
   let q: usize = 0;
@@ -795,7 +835,17 @@ export function maxpool2_fwd(x: usize, planes: i32, h: i32, w: i32, oh: i32, ow:
  * the ReLU, > 0 or NaN), 0 on the other three — instead of zeroing all of dx and then scattering.
  * Cells outside every window (an odd last row or column) are zeroed. The same values as maxpool_bwd.
  */
-export function maxpool2_bwd(dy: usize, arg: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, dx: usize, x: usize): void {
+export function maxpool2_bwd(
+  dy: usize,
+  arg: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  oh: i32,
+  ow: i32,
+  dx: usize,
+  x: usize,
+): void {
   const zero = f32x4.splat(0);
   let q: usize = 0;
   for (let pl = 0; pl < planes; pl++) {
@@ -878,7 +928,8 @@ export function count_nonzero(a: usize, n: i32): i32 {
   let cnt = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) cnt = i32x4.sub(cnt, f32x4.ne(v128.load(a + ((<usize>i) << 2)), zero));
-  let s = i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3);
+  let s =
+    i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3);
   for (; i < n; i++) if (load<f32>(a + ((<usize>i) << 2)) != 0) s++;
   return s;
 }
