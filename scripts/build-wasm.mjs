@@ -33,12 +33,21 @@ const variants = {
   threadsRelaxed: [...shared, ...sharedMax, '--enable', 'relaxed-simd'],
 };
 
+/**
+ * The other float32 kernels (ops.ts: elementwise, im2col/col2im, pooling, optimizer, sparse-A
+ * products) run only on the shared arena memory, with and without relaxed SIMD.
+ */
+const opsVariants = {
+  opsShared: [...shared, ...sharedMax],
+  opsSharedRelaxed: [...shared, ...sharedMax, '--enable', 'relaxed-simd'],
+};
+
 const common = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];
 
 function sourceHash(compilerVersion) {
   const h = createHash('sha256');
   h.update(compilerVersion);
-  h.update(JSON.stringify({ variants, common }));
+  h.update(JSON.stringify({ variants, opsVariants, common }));
   for (const f of readdirSync(sourceDir).sort()) h.update(f).update(readFileSync(join(sourceDir, f)));
   h.update(readFileSync(fileURLToPath(import.meta.url)));
   return h.digest('hex').slice(0, 16);
@@ -57,9 +66,14 @@ export async function buildWasm(options = {}) {
     return outFile;
   }
   const { default: asc } = await import('assemblyscript/asc');
-  const entry = relative(root, join(sourceDir, 'gemm.ts'));
+  const gemmEntry = relative(root, join(sourceDir, 'gemm.ts'));
+  const opsEntry = relative(root, join(sourceDir, 'ops.ts'));
   const built = {};
-  for (const [name, flags] of Object.entries(variants)) {
+  const jobs = [
+    ...Object.entries(variants).map(([name, flags]) => [name, gemmEntry, flags]),
+    ...Object.entries(opsVariants).map(([name, flags]) => [name, opsEntry, flags]),
+  ];
+  for (const [name, entry, flags] of jobs) {
     const outputs = {};
     const stderr = [];
     const argv = [

@@ -89,6 +89,10 @@ export class Network {
   private readonly ctxTrain: ForwardContext;
   private readonly ctxEval: ForwardContext;
   private lastOutput: Tensor | undefined;
+  /** reluPool[i]: layer i is a ReLU followed by max pooling, which the fast kernels run fused. */
+  private readonly reluPool: boolean[];
+  /** fused[i]: the last `forward` ran layers i (ReLU) and i + 1 (max pooling) fused. */
+  private readonly fused: boolean[];
 
   constructor(
     readonly spec: NetworkSpec,
@@ -104,6 +108,11 @@ export class Network {
     this.weightDecay = spec.training?.weightDecay ?? 0;
     this.ctxTrain = { train: true, rng };
     this.ctxEval = { train: false, rng };
+    this.reluPool = this.layers.map((l, i) => {
+      const next = this.layers[i + 1];
+      return l instanceof Relu && next instanceof Pooling && next.mode === 'max';
+    });
+    this.fused = this.layers.map(() => false);
   }
 
   /** Per-sample input shape. */
@@ -148,7 +157,20 @@ export class Network {
     this.checkInput(x);
     let h = x.reshape([x.shape[0], ...this.inShape]);
     const ctx = train ? this.ctxTrain : this.ctxEval;
-    for (const l of this.layers) h = l.forward(h, ctx);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      if (this.reluPool[i]) {
+        // ReLU + max pooling in one pass on the fast kernels (the same output; see Pooling)
+        const y = (layers[i + 1] as Pooling).forwardAfterRelu(h);
+        this.fused[i] = y !== undefined;
+        if (y) {
+          h = y;
+          i++;
+          continue;
+        }
+      }
+      h = layers[i].forward(h, ctx);
+    }
     this.lastOutput = h;
     return h;
   }
@@ -159,6 +181,7 @@ export class Network {
    */
   forwardEach(x: Tensor, visit: (layer: Layer, output: Tensor) => void, train = false): Tensor {
     this.checkInput(x);
+    this.fused.fill(false);
     let h = x.reshape([x.shape[0], ...this.inShape]);
     const ctx = train ? this.ctxTrain : this.ctxEval;
     for (const l of this.layers) {
@@ -198,6 +221,12 @@ export class Network {
   backward(): void {
     let d = this.lossLayer.backward();
     for (let i = this.layers.length - 1; i >= 0; i--) {
+      if (i > 0 && this.fused[i - 1]) {
+        // max pooling i fused with ReLU i − 1 in the forward: their backward in one pass too
+        if (i - 1 > 0) d = (this.layers[i] as Pooling).backwardThroughRelu(d);
+        i--;
+        continue;
+      }
       const dx = this.layers[i].backward(d, i > 0);
       if (dx) d = dx;
     }
@@ -229,6 +258,7 @@ export class Network {
    */
   *steps(x: Tensor, t: Targets): Generator<StepCursor, number, void> {
     this.checkInput(x);
+    this.fused.fill(false);
     let h = x.reshape([x.shape[0], ...this.inShape]);
     for (let i = 0; i < this.layers.length; i++) {
       const l = this.layers[i];

@@ -1,3 +1,5 @@
+import { float32Kernels } from './kernels/fast';
+
 /**
  * Tensors: a flat typed array plus a shape. Float32Array for training, Float64Array for gradient
  * checks; every kernel in the engine accepts either. Shapes of batches are (N, ...sample shape),
@@ -21,6 +23,16 @@ export function sizeOf(shape: Shape): number {
 /** Allocates a zero-filled typed array of the given element type. */
 export function allocArray(dtype: DType, n: number): Arr {
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/**
+ * Allocates a zeroed buffer the engine keeps between steps (layer outputs and gradients, parameters,
+ * the mini-batch): for float32, from the installed float32 kernels' memory when there are some (the
+ * WebAssembly arena, so kernels use it without copies), else like `allocArray`.
+ */
+export function allocKernelArray(dtype: DType, n: number): Arr {
+  const k = dtype === 'float32' ? float32Kernels() : undefined;
+  return k ? k.allocFloat32(n) : allocArray(dtype, n);
 }
 
 /** The element type of a typed array. */
@@ -104,5 +116,5 @@ export function reuse(buf: Tensor | undefined, shape: Shape, dtype: DType): Tens
   if (buf && buf.dtype === dtype && buf.shape.length === shape.length && buf.shape.every((d, i) => d === shape[i])) {
     return buf;
   }
-  return Tensor.zeros(shape, dtype);
+  return new Tensor(allocKernelArray(dtype, sizeOf(shape)), shape);
 }

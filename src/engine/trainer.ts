@@ -5,10 +5,11 @@
  */
 import type { Split } from './data/dataset';
 import type { Network } from './network';
+import { fastFor } from './kernels/fast';
 import { createOptimizer, type Optimizer } from './optimizers/optimizer';
 import { Rng } from './rng';
 import type { OptimizerSpec } from './spec';
-import { Tensor, sizeOf, type Arr } from './tensor';
+import { Tensor, allocKernelArray, sizeOf, type Arr } from './tensor';
 
 /** Options of a training run. */
 export interface TrainOptions {
@@ -67,6 +68,8 @@ export class Trainer {
   private readonly per: number;
   private readonly xBuf: Arr; // (batch, ...sample)
   private readonly tBuf: Uint8Array; // (batch)
+  /** The training pixels as bytes in the fast kernels' memory (gathered from there), once looked up. */
+  private pixels: Uint8Array | null | undefined;
   private readonly evalTrainLimit: number;
   private readonly evalTestLimit: number;
 
@@ -91,7 +94,7 @@ export class Trainer {
     this.rng = new Rng(opts.seed ?? t.seed ?? 0);
     this.order = this.rng.permutation(train.count);
     this.per = sizeOf(net.inShape);
-    this.xBuf = net.dtype === 'float64' ? new Float64Array(this.batchSize * this.per) : new Float32Array(this.batchSize * this.per);
+    this.xBuf = allocKernelArray(net.dtype, this.batchSize * this.per);
     this.tBuf = new Uint8Array(this.batchSize);
     this.evalTrainLimit = Math.min(opts.evalTrainLimit ?? train.count, train.count);
     this.evalTestLimit = Math.min(opts.evalTestLimit ?? test.count, test.count);
@@ -111,11 +114,22 @@ export class Trainer {
       this.cursor = 0;
     }
     const per = this.per;
-    const src = this.train.images;
-    for (let i = 0; i < b; i++) {
-      const k = this.order[this.cursor + i];
-      this.xBuf.set(src.subarray(k * per, (k + 1) * per), i * per);
-      this.tBuf[i] = this.train.labels[k];
+    const fast = fastFor(this.xBuf);
+    if (this.pixels === undefined) {
+      const px = this.train.pixels;
+      this.pixels = fast && px && px.length >= this.train.count * per ? fast.pixelBytes(px) : null;
+    }
+    if (fast && this.pixels) {
+      // bytes → float32 in WebAssembly: the same values as train.images, a quarter of the reads
+      fast.gatherPixels(this.pixels, this.order.subarray(this.cursor, this.cursor + b), per, this.xBuf as Float32Array);
+      for (let i = 0; i < b; i++) this.tBuf[i] = this.train.labels[this.order[this.cursor + i]];
+    } else {
+      const src = this.train.images;
+      for (let i = 0; i < b; i++) {
+        const k = this.order[this.cursor + i];
+        this.xBuf.set(src.subarray(k * per, (k + 1) * per), i * per);
+        this.tBuf[i] = this.train.labels[k];
+      }
     }
     this.cursor += b;
     this.gathered = true;

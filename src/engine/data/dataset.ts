@@ -13,6 +13,11 @@ export interface Split {
   images: Float32Array;
   labels: Uint8Array;
   count: number;
+  /**
+   * The bytes the images were made from, when loaded from IDX files: images[i] = pixels[i] / 255 in
+   * float32 exactly. The fast kernels gather mini-batches from these (a quarter of the memory traffic).
+   */
+  pixels?: Uint8Array;
 }
 
 /** A data set: training and test splits with a common sample shape. */
@@ -74,7 +79,7 @@ function loadSplit(dir: string, imagesFile: string, labelsFile: string, limit?: 
   const images = new Float32Array(count * per);
   for (let i = 0; i < images.length; i++) images[i] = bytes[i] / 255;
   const labels = (lbl.data as Uint8Array).slice(0, count);
-  return { split: { images, labels, count }, shape };
+  return { split: { images, labels, count, pixels: bytes.subarray(0, count * per) }, shape };
 }
 
 /** Options for `loadDataset`. */

@@ -83,7 +83,12 @@ export function experimentData(opts: ExperimentOptions, trainLimit?: number, tes
 export function headOf(split: Split, count: number): Split {
   const n = Math.min(count, split.count);
   const per = split.count ? split.images.length / split.count : 0;
-  return { images: split.images.subarray(0, n * per), labels: split.labels.subarray(0, n), count: n };
+  return {
+    images: split.images.subarray(0, n * per),
+    labels: split.labels.subarray(0, n),
+    count: n,
+    pixels: split.pixels?.subarray(0, n * per),
+  };
 }
 
 /** The samples of `split` at `indices`, copied into a new split. */

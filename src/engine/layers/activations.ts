@@ -4,6 +4,7 @@
  * `Relu.backward` writes into dout; this one does not).
  */
 import { sigmoid1 } from '../functions';
+import { fastFor } from '../kernels/fast';
 import { Tensor, reuse, type DType, type Shape } from '../tensor';
 import type { Layer, LayerKind, Param } from './layer';
 
@@ -43,11 +44,21 @@ abstract class Elementwise implements Layer {
 export class Relu extends Elementwise {
   readonly kind = 'relu' as const;
   private mask: Uint8Array = new Uint8Array(0);
+  /** Whether the last forward ran on the float32 kernels (then there is no mask: backward reads out). */
+  private fastForward = false;
 
   forward(x: Tensor): Tensor {
     const out = this.output(x);
     const xd = x.data;
     const o = out.data;
+    const k = fastFor(xd);
+    if (k && o instanceof Float32Array) {
+      // the kernels' backward reads the output instead of a mask (y ≠ 0 exactly where x passed)
+      k.reluForward(xd as Float32Array, o);
+      this.fastForward = true;
+      return out;
+    }
+    this.fastForward = false;
     if (this.mask.length !== xd.length) this.mask = new Uint8Array(xd.length);
     const m = this.mask;
     for (let i = 0; i < xd.length; i++) {
@@ -69,6 +80,11 @@ export class Relu extends Elementwise {
     const dx = this.gradient(dy);
     const d = dy.data;
     const o = dx.data;
+    const k = fastFor(d);
+    if (this.fastForward && k && this.out && o instanceof Float32Array) {
+      k.reluBackward(d as Float32Array, this.out.data as Float32Array, o);
+      return dx;
+    }
     const m = this.mask;
     for (let i = 0; i < d.length; i++) o[i] = m[i] ? d[i] : 0;
     return dx;

@@ -4,6 +4,7 @@
  */
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import { initWeights, type InitSpec } from '../init';
+import { fastFor } from '../kernels/fast';
 import type { Rng } from '../rng';
 import { Tensor, reuse, sizeOf, type DType, type Shape } from '../tensor';
 import { makeParam, type Layer, type Param } from './layer';
@@ -46,7 +47,9 @@ export class Affine implements Layer {
     const u = this.units;
     if (this.b) {
       const b = this.b.value.data;
-      for (let i = 0; i < n; i++) o.set(b, i * u);
+      const k = fastFor(o);
+      if (k) k.fillRows(b as Float32Array, o as Float32Array, n, u);
+      else for (let i = 0; i < n; i++) o.set(b, i * u);
     }
     gemmNN(this.x.data, this.W.value.data, o, n, this.inputs, u, this.b !== undefined);
     return out;
@@ -61,10 +64,14 @@ export class Affine implements Layer {
     const d = dy.data;
     if (this.b) {
       const db = this.b.grad.data;
-      db.fill(0);
-      for (let i = 0; i < n; i++) {
-        const o = i * u;
-        for (let j = 0; j < u; j++) db[j] += d[o + j];
+      const k = fastFor(d);
+      if (k) k.colSums(d as Float32Array, db as Float32Array, n, u);
+      else {
+        db.fill(0);
+        for (let i = 0; i < n; i++) {
+          const o = i * u;
+          for (let j = 0; j < u; j++) db[j] += d[o + j];
+        }
       }
     }
     if (!needDx) return undefined;

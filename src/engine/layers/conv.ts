@@ -18,6 +18,7 @@
 import { gemmNN, gemmNT, gemmTN } from '../gemm';
 import { col2im, convOutSize, im2col } from '../im2col';
 import { initWeights, type InitSpec } from '../init';
+import { fastFor } from '../kernels/fast';
 import type { Rng } from '../rng';
 import { Tensor, reuse, type DType, type Shape } from '../tensor';
 import { makeParam, type Layer, type Param } from './layer';
@@ -44,6 +45,9 @@ export class Convolution implements Layer {
   private out: Tensor | undefined; // (N, F, OH, OW)
   private dcol: Tensor | undefined; // (N·OH·OW, C·FH·FW)
   private dx: Tensor | undefined; // (N, C, H, W)
+  /** The last forward input, when the forward ran the direct convolution (col not built yet). */
+  private x: Tensor | undefined;
+  private colStale = false;
 
   constructor(
     readonly id: string,
@@ -82,15 +86,51 @@ export class Convolution implements Layer {
     const f = this.filters;
     const k = this.k;
     const p = this.oh * this.ow;
-    const col = (this.col = reuse(this.col, [n * p, k], this.dtype));
-    im2col(x.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data);
     const out = (this.out = reuse(this.out, [n, f, this.oh, this.ow], this.dtype));
     const o = out.data;
     const b = this.b.value.data;
     const wd = this.W.value.data;
+    const fast = fastFor(x.data);
+    if (fast && this.stride === 1) {
+      // direct convolution in WebAssembly, no im2col matrix: backward builds it when it needs it
+      fast.convForward(
+        x.data as Float32Array,
+        n,
+        this.c,
+        this.h,
+        this.w,
+        fh,
+        fw,
+        this.pad,
+        wd as Float32Array,
+        b as Float32Array,
+        f,
+        o as Float32Array,
+      );
+      this.x = x;
+      this.colStale = true;
+      return out;
+    }
+    const col = (this.col = reuse(this.col, [n * p, k], this.dtype));
+    this.colStale = false;
+    if (fast) {
+      fast.im2col(
+        x.data as Float32Array,
+        n,
+        this.c,
+        this.h,
+        this.w,
+        fh,
+        fw,
+        this.stride,
+        this.pad,
+        col.data as Float32Array,
+      );
+      fast.fillBlocks(b as Float32Array, o as Float32Array, n, f, p);
+    } else im2col(x.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, col.data);
     for (let s = 0; s < n; s++) {
       const os = s * f * p;
-      for (let j = 0; j < f; j++) o.fill(b[j], os + j * p, os + (j + 1) * p);
+      if (!fast) for (let j = 0; j < f; j++) o.fill(b[j], os + j * p, os + (j + 1) * p);
       gemmNT(wd, col.data.subarray(s * p * k, (s + 1) * p * k), o.subarray(os, os + f * p), f, k, p, true);
     }
     return out;
@@ -98,20 +138,36 @@ export class Convolution implements Layer {
 
   /** dy: (N, F, OH, OW) → dx: (N, C, H, W); fills W.grad and b.grad. */
   backward(dy: Tensor, needDx = true): Tensor | undefined {
-    const col = this.col;
-    if (!col) throw new Error(`${this.id}: backward before forward`);
     const n = this.n;
     const f = this.filters;
     const k = this.k;
     const p = this.oh * this.ow;
+    const [fh, fw] = this.kernel;
     const d = dy.data;
     const dw = this.W.grad.data;
     const db = this.b.grad.data;
+    const fast = fastFor(d);
+    if (this.colStale && this.x) {
+      // the forward ran the direct convolution (no im2col matrix): dW directly from x and dy too
+      const xd = this.x.data;
+      if (fast && xd instanceof Float32Array) {
+        fast.convWeightGrad(xd, d as Float32Array, n, this.c, this.h, this.w, fh, fw, this.pad, f, dw as Float32Array);
+        fast.blockSums(d as Float32Array, db as Float32Array, n, f, p);
+        return needDx ? this.inputGradient(d, fast) : undefined;
+      }
+      this.col = reuse(this.col, [n * p, k], this.dtype);
+      im2col(xd, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, this.col.data);
+      this.colStale = false;
+    }
+    const col = this.col;
+    if (!col) throw new Error(`${this.id}: backward before forward`);
     dw.fill(0);
-    db.fill(0);
+    if (fast) fast.blockSums(d as Float32Array, db as Float32Array, n, f, p);
+    else db.fill(0);
     for (let s = 0; s < n; s++) {
       const ds = d.subarray(s * f * p, (s + 1) * f * p); // (F, OH·OW)
       gemmNN(ds, col.data.subarray(s * p * k, (s + 1) * p * k), dw, f, p, k, true);
+      if (fast) continue;
       for (let j = 0; j < f; j++) {
         let acc = 0;
         const o = j * p;
@@ -119,7 +175,16 @@ export class Convolution implements Layer {
         db[j] += acc;
       }
     }
-    if (!needDx) return undefined;
+    return needDx ? this.inputGradient(d, fast) : undefined;
+  }
+
+  /** dx from dy: dcol = dy_nᵀ · W per sample, folded back by col2im. */
+  private inputGradient(d: Tensor['data'], fast: ReturnType<typeof fastFor>): Tensor {
+    const n = this.n;
+    const f = this.filters;
+    const k = this.k;
+    const p = this.oh * this.ow;
+    const [fh, fw] = this.kernel;
     const dcol = (this.dcol = reuse(this.dcol, [n * p, k], this.dtype));
     const wd = this.W.value.data;
     for (let s = 0; s < n; s++) {
@@ -127,8 +192,20 @@ export class Convolution implements Layer {
       gemmTN(ds, wd, dcol.data.subarray(s * p * k, (s + 1) * p * k), p, f, k);
     }
     const dx = (this.dx = reuse(this.dx, [n, this.c, this.h, this.w], this.dtype));
-    const [fh, fw] = this.kernel;
-    col2im(dcol.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data);
+    if (fast)
+      fast.col2im(
+        dcol.data as Float32Array,
+        n,
+        this.c,
+        this.h,
+        this.w,
+        fh,
+        fw,
+        this.stride,
+        this.pad,
+        dx.data as Float32Array,
+      );
+    else col2im(dcol.data, n, this.c, this.h, this.w, fh, fw, this.stride, this.pad, dx.data);
     return dx;
   }
 

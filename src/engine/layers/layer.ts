@@ -4,7 +4,8 @@
  * gradients of the layer's parameters.
  */
 import type { Rng } from '../rng';
-import { Tensor, type DType, type Shape } from '../tensor';
+import { float32Kernels } from '../kernels/fast';
+import { Tensor, allocKernelArray, type DType, type Shape } from '../tensor';
 
 /** Every kind of layer the engine builds. */
 export type LayerKind =
@@ -58,7 +59,17 @@ export interface Layer {
   params(): readonly Param[];
 }
 
-/** Creates a parameter with a zeroed gradient of the same shape. */
+/**
+ * Creates a parameter with a zeroed gradient of the same shape. Both live where the float32 kernels
+ * want them (`allocKernelArray`): the value is copied there from `value`.
+ */
 export function makeParam(layer: string, name: string, value: Tensor, decay: boolean): Param {
-  return { name: `${layer}.${name}`, layer, value, grad: Tensor.zeros(value.shape, value.dtype), decay };
+  const k = value.dtype === 'float32' ? float32Kernels() : undefined;
+  if (k) {
+    const v = k.allocFloat32(value.size);
+    v.set(value.data);
+    value = new Tensor(v, value.shape);
+  }
+  const grad = new Tensor(allocKernelArray(value.dtype, value.size), value.shape);
+  return { name: `${layer}.${name}`, layer, value, grad, decay };
 }

@@ -6,7 +6,6 @@
  * takes log(0) anyway. and MeanSquaredLoss for regression (½ Σ (y − t)² / N, the book's sum of
  * squares per sample, gradient (y − t) / N).
  */
-import { softmax } from '../functions';
 import { Tensor, reuse, type DType } from '../tensor';
 
 /** Targets: class labels (one integer per row) or a tensor of one-hot rows / regression values. */
@@ -39,20 +38,27 @@ export class SoftmaxWithLoss implements LossLayer {
     const n = y.shape[0];
     const cols = y.size / n;
     const p = (this.probs = reuse(this.probs, [n, cols], this.dtype));
-    softmax(y.data, cols, p.data);
     this.t = t;
     const yd = y.data;
+    const pd = p.data;
     const onehot = t instanceof Tensor;
     if (onehot ? t.size !== y.size : t.length !== n) {
       throw new RangeError(`softmax loss: ${onehot ? t.size : t.length} targets for ${n} rows of ${cols} scores`);
     }
     let s = 0;
     for (let r = 0; r < n; r++) {
+      // softmax (as functions.ts `softmax` computes it) and log Σ exp(y) from the same exponentials
       const o = r * cols;
       let max = -Infinity;
       for (let j = 0; j < cols; j++) if (yd[o + j] > max) max = yd[o + j];
       let sum = 0;
-      for (let j = 0; j < cols; j++) sum += Math.exp(yd[o + j] - max);
+      for (let j = 0; j < cols; j++) {
+        const e = Math.exp(yd[o + j] - max);
+        pd[o + j] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let j = 0; j < cols; j++) pd[o + j] *= inv;
       const lse = max + Math.log(sum); // log Σ exp(y)
       if (onehot) {
         for (let j = 0; j < cols; j++) if (t.data[o + j] !== 0) s += t.data[o + j] * (lse - yd[o + j]);

@@ -4,6 +4,7 @@
  * than it saves).
  */
 import { convOutSize } from '../im2col';
+import { fastFor } from '../kernels/fast';
 import { Tensor, reuse, type Arr, type DType, type Shape } from '../tensor';
 import type { Layer, Param } from './layer';
 
@@ -33,6 +34,8 @@ export class Pooling implements Layer {
   private argmax: Int32Array = new Int32Array(0); // (N, C, OH, OW): flat index into x of each maximum
   private out: Tensor | undefined; // (N, C, OH, OW)
   private dx: Tensor | undefined; // (N, C, H, W)
+  /** The ReLU's input of the last fused forward (`forwardAfterRelu`). */
+  private reluInput: Tensor | undefined;
 
   constructor(
     readonly id: string,
@@ -72,8 +75,13 @@ export class Pooling implements Layer {
   private forwardMax(x: Arr, o: Arr, n: number): void {
     const { h, w, oh, ow, stride, pad } = this;
     const [fh, fw] = this.size;
-    if (this.argmax.length !== o.length) this.argmax = new Int32Array(o.length);
+    const k = fastFor(x);
+    if (this.argmax.length !== o.length) this.argmax = k ? k.allocInt32(o.length) : new Int32Array(o.length);
     const arg = this.argmax;
+    if (k && o instanceof Float32Array) {
+      k.maxPoolForward(x as Float32Array, n * this.c, h, w, fh, fw, stride, pad, o, arg);
+      return;
+    }
     let q = 0; // output index, written in order
     for (let plane = 0; plane < n * this.c; plane++) {
       const base = plane * h * w;
@@ -130,6 +138,57 @@ export class Pooling implements Layer {
     }
   }
 
+  /**
+   * ReLU then this max pooling in one pass (Network fuses the pair on the fast float32 kernels):
+   * the same output as `relu.forward` then `forward`, without writing the ReLU's output. Undefined
+   * when there are no fast kernels for x or this is not max pooling.
+   */
+  forwardAfterRelu(x: Tensor): Tensor | undefined {
+    const k = fastFor(x.data);
+    if (!k || this.mode !== 'max' || !(x.data instanceof Float32Array)) return undefined;
+    const n = (this.n = x.shape[0]);
+    const out = (this.out = reuse(this.out, [n, this.c, this.oh, this.ow], this.dtype));
+    const [fh, fw] = this.size;
+    if (this.argmax.length !== out.size) this.argmax = k.allocInt32(out.size);
+    k.maxPoolForward(
+      x.data,
+      n * this.c,
+      this.h,
+      this.w,
+      fh,
+      fw,
+      this.stride,
+      this.pad,
+      out.data as Float32Array,
+      this.argmax,
+      true,
+    );
+    this.reluInput = x;
+    return out;
+  }
+
+  /** The backward of `forwardAfterRelu`: dy → the gradient for the ReLU's input. */
+  backwardThroughRelu(dy: Tensor): Tensor {
+    const x = this.reluInput;
+    const k = fastFor(dy.data);
+    if (!x || !k) throw new Error(`${this.id}: backwardThroughRelu without forwardAfterRelu`);
+    const dx = (this.dx = reuse(this.dx, [this.n, this.c, this.h, this.w], this.dtype));
+    k.maxPoolBackward(
+      dy.data as Float32Array,
+      this.argmax.subarray(0, dy.size),
+      dx.data as Float32Array,
+      x.data as Float32Array,
+      this.window2(),
+    );
+    return dx;
+  }
+
+  /** [planes, h, w] when the windows are 2×2 with stride 2 and no padding (the kernels' fast case). */
+  private window2(): [number, number, number] | undefined {
+    const [fh, fw] = this.size;
+    return fh === 2 && fw === 2 && this.stride === 2 && this.pad === 0 ? [this.n * this.c, this.h, this.w] : undefined;
+  }
+
   /** dy: (N, C, OH, OW) → dx: (N, C, H, W). */
   backward(dy: Tensor, needDx = true): Tensor | undefined {
     if (!this.out) throw new Error(`${this.id}: backward before forward`);
@@ -138,6 +197,11 @@ export class Pooling implements Layer {
     const dx = (this.dx = reuse(this.dx, [n, this.c, this.h, this.w], this.dtype));
     const g = dx.data;
     const d = dy.data;
+    const k = fastFor(d);
+    if (this.mode === 'max' && k && g instanceof Float32Array) {
+      k.maxPoolBackward(d as Float32Array, this.argmax.subarray(0, d.length), g, undefined, this.window2());
+      return dx;
+    }
     g.fill(0);
     if (this.mode === 'max') {
       const arg = this.argmax;

@@ -5,7 +5,8 @@
  */
 import type { Param } from '../layers/layer';
 import type { OptimizerKind, OptimizerSpec } from '../spec';
-import type { Arr } from '../tensor';
+import { fastFor } from '../kernels/fast';
+import { allocKernelArray, type Arr } from '../tensor';
 
 /** Updates parameters in place from their gradients. */
 export interface Optimizer {
@@ -23,7 +24,7 @@ class State {
     const key = `${p.name}/${slot}`;
     let a = this.slots.get(key);
     if (!a) {
-      a = p.value.data instanceof Float64Array ? new Float64Array(p.value.size) : new Float32Array(p.value.size);
+      a = allocKernelArray(p.value.dtype, p.value.size);
       this.slots.set(key, a);
     }
     return a;
@@ -39,7 +40,9 @@ export class SGD implements Optimizer {
       const w = p.value.data;
       const g = p.grad.data;
       const lr = this.lr;
-      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+      const k = fastFor(w);
+      if (k) k.sgd(w as Float32Array, g as Float32Array, lr);
+      else for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
     }
   }
 }
@@ -57,6 +60,11 @@ export class Momentum implements Optimizer {
       const v = this.state.get(p, 'v');
       const w = p.value.data;
       const g = p.grad.data;
+      const k = fastFor(w);
+      if (k) {
+        k.momentum(w as Float32Array, g as Float32Array, v as Float32Array, this.lr, this.momentum);
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
         v[i] = this.momentum * v[i] - this.lr * g[i];
         w[i] += v[i];
@@ -82,6 +90,11 @@ export class Nesterov implements Optimizer {
       const v = this.state.get(p, 'v');
       const w = p.value.data;
       const g = p.grad.data;
+      const k = fastFor(w);
+      if (k) {
+        k.nesterov(w as Float32Array, g as Float32Array, v as Float32Array, this.lr, a);
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
         v[i] = a * v[i] - this.lr * g[i];
         w[i] += a * a * v[i] - (1 + a) * this.lr * g[i];
@@ -103,6 +116,11 @@ export class AdaGrad implements Optimizer {
       const h = this.state.get(p, 'h');
       const w = p.value.data;
       const g = p.grad.data;
+      const k = fastFor(w);
+      if (k) {
+        k.adagrad(w as Float32Array, g as Float32Array, h as Float32Array, this.lr, OPTIMIZER_EPS);
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
         h[i] += g[i] * g[i];
         w[i] -= (this.lr * g[i]) / (Math.sqrt(h[i]) + OPTIMIZER_EPS);
@@ -125,6 +143,11 @@ export class RMSprop implements Optimizer {
       const h = this.state.get(p, 'h');
       const w = p.value.data;
       const g = p.grad.data;
+      const k = fastFor(w);
+      if (k) {
+        k.adagrad(w as Float32Array, g as Float32Array, h as Float32Array, this.lr, OPTIMIZER_EPS, r);
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
         h[i] = r * h[i] + (1 - r) * g[i] * g[i];
         w[i] -= (this.lr * g[i]) / (Math.sqrt(h[i]) + OPTIMIZER_EPS);
@@ -158,6 +181,22 @@ export class Adam implements Optimizer {
       const v = this.state.get(p, 'v');
       const w = p.value.data;
       const g = p.grad.data;
+      const k = fastFor(w);
+      if (k) {
+        k.adam(
+          w as Float32Array,
+          g as Float32Array,
+          m as Float32Array,
+          v as Float32Array,
+          this.lr,
+          b1,
+          b2,
+          c1,
+          c2,
+          OPTIMIZER_EPS,
+        );
+        continue;
+      }
       for (let i = 0; i < w.length; i++) {
         const gi = g[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;

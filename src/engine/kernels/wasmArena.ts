@@ -1,0 +1,674 @@
+/**
+ * The WebAssembly SIMD arena: one shared `WebAssembly.Memory` that the GEMM kernel (gemm.ts, the
+ * shared-memory build) and the other float32 kernels (ops.ts) both run on, and that the engine's
+ * float32 layer buffers, parameters and mini-batch buffer are allocated from. Operands already in
+ * the arena are passed to the kernels by offset — no copies; anything else (a user's array, a data
+ * set) is copied into a staging block first and results copied back, so both kinds mix freely.
+ *
+ * Why shared: growing a non-shared memory detaches its ArrayBuffer, which would empty every view the
+ * engine holds; a shared memory grows in place and old views stay valid. Blocks are freed when the
+ * array handed out is garbage-collected (FinalizationRegistry) and reused by size; memory is never
+ * returned to the system. An array must therefore not be used only through a subarray of it after
+ * the original is dropped (the engine never does: layers keep their buffers).
+ *
+ * `createWasmArena()` returns undefined where WebAssembly SIMD or shared memory is missing; the
+ * caller then uses the copying backend (wasmGemm.ts) or the TypeScript kernels.
+ */
+import { typescriptGemm, type GemmBackend } from '../gemm';
+import type { Arr } from '../tensor';
+import type { Float32Kernels } from './fast';
+import { wasmGemmUnavailableReason, wasmRelaxedSimdAvailable } from './wasmGemm';
+
+type Form = 'nn' | 'tn' | 'nt';
+type Ptr = number;
+
+interface GemmExports {
+  gemm: (...args: number[]) => void;
+  BLOCK_K: WebAssembly.Global;
+  BLOCK_M: WebAssembly.Global;
+}
+
+interface OpsExports {
+  relu_fwd(x: Ptr, y: Ptr, n: number): void;
+  relu_bwd(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
+  sgd(w: Ptr, g: Ptr, lr: number, n: number): void;
+  momentum(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, n: number): void;
+  nesterov(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, aa: number, c: number, n: number): void;
+  adagrad_rmsprop(w: Ptr, g: Ptr, h: Ptr, lr: number, r: number, q: number, eps: number, rms: number, n: number): void;
+  adam(
+    w: Ptr,
+    g: Ptr,
+    m: Ptr,
+    v: Ptr,
+    lr: number,
+    b1: number,
+    q1: number,
+    b2: number,
+    q2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    n: number,
+  ): void;
+  fill_rows(b: Ptr, out: Ptr, rows: number, cols: number): void;
+  fill_blocks(b: Ptr, out: Ptr, n: number, f: number, p: number): void;
+  col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
+  block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number): void;
+  gather_u8(src: Ptr, order: Ptr, count: number, per: number, dst: Ptr): void;
+  conv_fwd(
+    x: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    pad: number,
+    wt: Ptr,
+    b: Ptr,
+    f: number,
+    out: Ptr,
+    wq: Ptr,
+    bq: Ptr,
+    xp: Ptr,
+  ): void;
+  conv_dw(
+    x: Ptr,
+    dy: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    pad: number,
+    f: number,
+    dw: Ptr,
+    xp: Ptr,
+  ): void;
+  im2col(
+    x: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    s: number,
+    pad: number,
+    oh: number,
+    ow: number,
+    col: Ptr,
+  ): void;
+  col2im(
+    col: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    s: number,
+    pad: number,
+    oh: number,
+    ow: number,
+    x: Ptr,
+  ): void;
+  maxpool_fwd(
+    x: Ptr,
+    planes: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    s: number,
+    pad: number,
+    oh: number,
+    ow: number,
+    y: Ptr,
+    arg: Ptr,
+    relu: number,
+  ): void;
+  maxpool2_fwd(
+    x: Ptr,
+    planes: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+    y: Ptr,
+    arg: Ptr,
+    relu: number,
+  ): void;
+  maxpool_bwd(dy: Ptr, arg: Ptr, nq: number, dx: Ptr, nx: number, x: Ptr): void;
+  maxpool2_bwd(dy: Ptr, arg: Ptr, planes: number, h: number, w: number, oh: number, ow: number, dx: Ptr, x: Ptr): void;
+  count_nonzero(a: Ptr, n: number): number;
+  spmm_nn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
+  spmm_tn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
+}
+
+interface Modules {
+  threads: string;
+  threadsRelaxed: string;
+  opsShared?: string;
+  opsSharedRelaxed?: string;
+}
+
+export interface WasmArenaOptions {
+  /** Relaxed-SIMD builds where accepted (default true), as in `createWasmGemm`. */
+  relaxed?: boolean;
+  /**
+   * Products of A (m×k, nn or tn form) with 32 ≤ n ≤ 64 columns whose A has at most this fraction of
+   * non-zeros skip the zeros (the MNIST input: ≈ 0.19). Default 0.3; 0 turns it off. Below 32
+   * columns each non-zero carries too little work for its bookkeeping: measured, the conv layer's
+   * dW products (30×576×25, A 12% non-zeros) ran 20–30% slower sparse than dense.
+   */
+  sparseMaxDensity?: number;
+}
+
+export interface WasmArena {
+  readonly name: string;
+  readonly variant: 'simd' | 'relaxed';
+  /** The GEMM, zero-copy for operands in the arena. */
+  readonly gemm: GemmBackend;
+  /** The other float32 kernels, zero-copy for operands in the arena. */
+  readonly kernels: Float32Kernels;
+  readonly memory: WebAssembly.Memory;
+  /** The density under which nn/tn products with 32 ≤ n ≤ 64 skip A's zeros (option `sparseMaxDensity`). */
+  sparseMaxDensity: number;
+  /** Whether the array lies in the arena (kernels then use it in place). */
+  contains(a: ArrayBufferView): boolean;
+  /** Bytes of memory held, and bytes in live blocks. */
+  stats(): { memoryBytes: number; liveBytes: number; freeBlocks: number; sparseProducts: number };
+}
+
+const PAGE = 65536;
+const ALIGN = 64;
+/** Bytes kept free after every block: the kernels' vector loads may read up to 60 bytes past an operand. */
+const SLACK = 64;
+const MAX_PAGES = 65536;
+const round = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+function decode(s: string): Uint8Array<ArrayBuffer> {
+  const b = Buffer.from(s, 'base64');
+  const out = new Uint8Array(b.byteLength);
+  out.set(b);
+  return out;
+}
+
+let unavailable: string | undefined;
+
+/** Why the arena cannot run here (after a failed `createWasmArena`), or undefined. */
+export function wasmArenaUnavailableReason(): string | undefined {
+  return unavailable;
+}
+
+/** Creates the arena, or returns undefined (see `wasmArenaUnavailableReason()`). */
+export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | undefined {
+  const why = wasmGemmUnavailableReason();
+  if (why !== undefined) {
+    unavailable = why;
+    return undefined;
+  }
+  if (typeof SharedArrayBuffer === 'undefined' || typeof FinalizationRegistry === 'undefined') {
+    unavailable = 'shared WebAssembly memory is not available in this runtime';
+    return undefined;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mods = (require('./generated/wasmModules') as { wasmModules: Modules }).wasmModules;
+  if (!mods.opsShared || !mods.opsSharedRelaxed) {
+    unavailable = 'the WebAssembly ops kernels are not built (run `node scripts/build-wasm.mjs`)';
+    return undefined;
+  }
+  const relaxed = options.relaxed !== false && wasmRelaxedSimdAvailable();
+  const gemmBytes = decode(relaxed ? mods.threadsRelaxed : mods.threads);
+  const opsBytes = decode(relaxed ? mods.opsSharedRelaxed : mods.opsShared);
+  if (!WebAssembly.validate(gemmBytes) || !WebAssembly.validate(opsBytes)) {
+    unavailable = 'the shared-memory kernel builds do not validate in this engine';
+    return undefined;
+  }
+  let memory: WebAssembly.Memory;
+  let g: GemmExports;
+  let ops: OpsExports;
+  try {
+    memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+    const imports = {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error('wasm abort');
+        },
+      },
+    };
+    g = new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), imports).exports as unknown as GemmExports;
+    ops = new WebAssembly.Instance(new WebAssembly.Module(opsBytes), imports).exports as unknown as OpsExports;
+  } catch (e) {
+    unavailable = `shared WebAssembly memory failed: ${(e as Error).message}`;
+    return undefined;
+  }
+  const kernel = g.gemm;
+  const KC = g.BLOCK_K.value as number;
+  const MC = g.BLOCK_M.value as number;
+  let sparseMaxDensity = options.sparseMaxDensity ?? 0.3;
+
+  // ---- allocator ------------------------------------------------------------------------------
+  const buffers = new Set<ArrayBufferLike>([memory.buffer]);
+  let f32 = new Float32Array(memory.buffer);
+  let i32 = new Int32Array(memory.buffer);
+  let top = PAGE; // the first page stays unused (no kernel has data segments, but be safe)
+  let liveBytes = 0;
+  let sparseProducts = 0;
+  const free = new Map<number, number[]>(); // block size → offsets
+  let freeBlocks = 0;
+
+  function grow(end: number): void {
+    const have = memory.buffer.byteLength;
+    if (end <= have) return;
+    const want = Math.max(end, Math.min(have * 2, end + 256 * 1024 * 1024));
+    const pages = Math.min(Math.ceil((want - have) / PAGE), MAX_PAGES - have / PAGE);
+    if (have + pages * PAGE < end) throw new RangeError('WebAssembly arena: out of memory (4 GiB)');
+    memory.grow(pages);
+    buffers.add(memory.buffer);
+    f32 = new Float32Array(memory.buffer);
+    i32 = new Int32Array(memory.buffer);
+  }
+
+  /** A block of at least `bytes` (+ slack), zeroed. */
+  function allocBlock(bytes: number): { off: number; size: number } {
+    const size = round(bytes + SLACK, ALIGN);
+    const list = free.get(size);
+    let off: number;
+    if (list && list.length) {
+      off = list.pop() as number;
+      freeBlocks--;
+      f32.fill(0, off >> 2, (off + size) >> 2);
+    } else {
+      off = top;
+      grow(off + size);
+      top = off + size;
+    }
+    liveBytes += size;
+    return { off, size };
+  }
+  function freeBlock(off: number, size: number): void {
+    let list = free.get(size);
+    if (!list) free.set(size, (list = []));
+    list.push(off);
+    freeBlocks++;
+    liveBytes -= size;
+  }
+  const registry = new FinalizationRegistry<[number, number]>(([off, size]) => freeBlock(off, size));
+
+  const contains = (a: ArrayBufferView): boolean => buffers.has(a.buffer);
+  // data sets' pixel bytes copied into the arena (pixelBytes), per source array
+  const pixelCache = new WeakMap<Uint8Array, Uint8Array>();
+
+  // Staging blocks for operands from outside the arena, one per operand position of a call.
+  const stages: { off: number; size: number }[] = [];
+  function stageBlock(slot: number, bytes: number): number {
+    const s = stages[slot];
+    if (s && s.size >= bytes + SLACK) return s.off;
+    if (s) freeBlock(s.off, s.size);
+    stages[slot] = allocBlock(Math.max(bytes, 4096) * 1.25);
+    return stages[slot].off;
+  }
+  /** Offset of a for reading: in place, or copied into staging slot `slot`. */
+  function src(a: Float32Array | Int32Array, slot: number, n = a.length): Ptr {
+    if (buffers.has(a.buffer)) return a.byteOffset;
+    const off = stageBlock(slot, n * 4);
+    if (a instanceof Int32Array) i32.set(n === a.length ? a : a.subarray(0, n), off >> 2);
+    else f32.set(n === a.length ? a : a.subarray(0, n), off >> 2);
+    return off;
+  }
+  /** Offset of a for writing (copied in first when `load`); call `back` after the kernel. */
+  function dst(a: Float32Array | Int32Array, slot: number, n = a.length, load = false): Ptr {
+    if (buffers.has(a.buffer)) return a.byteOffset;
+    const off = stageBlock(slot, n * 4);
+    if (load)
+      (a instanceof Int32Array ? i32 : f32).set(n === a.length ? (a as never) : (a.subarray(0, n) as never), off >> 2);
+    return off;
+  }
+  function back(a: Float32Array | Int32Array, off: Ptr, n = a.length): void {
+    if (buffers.has(a.buffer)) return;
+    if (a instanceof Int32Array) a.set(i32.subarray(off >> 2, (off >> 2) + n));
+    else a.set(f32.subarray(off >> 2, (off >> 2) + n));
+  }
+
+  // ---- GEMM -----------------------------------------------------------------------------------
+  let scratch = { tmp: 0, ap: 0, bp: 0, bpBytes: -1, list: 0, listBytes: -1 };
+  function gemmScratch(n: number): void {
+    const need = KC * round(Math.max(n, 1), 8) * 4;
+    if (need <= scratch.bpBytes) return;
+    const blk = allocBlock(128 + KC * MC * 4 + need);
+    scratch = { ...scratch, tmp: blk.off, ap: blk.off + 128, bp: blk.off + 128 + KC * MC * 4, bpBytes: need };
+  }
+  function listScratch(entries: number): number {
+    if (entries * 8 > scratch.listBytes) {
+      const bytes = Math.max(entries * 8, 8192);
+      scratch.list = allocBlock(bytes).off;
+      scratch.listBytes = bytes;
+    }
+    return scratch.list;
+  }
+
+  function run(form: Form, a: Arr, b: Arr, c: Arr, m: number, k: number, n: number, accumulate: boolean): void {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+      typescriptGemm[form](a, b, c, m, k, n, accumulate);
+      return;
+    }
+    const na = m * k;
+    const nb = k * n;
+    const nc = m * n;
+    if (a.length < na || b.length < nb || c.length < nc) {
+      throw new RangeError(
+        `gemm ${form}: operands too small (A ${a.length}/${na}, B ${b.length}/${nb}, C ${c.length}/${nc})`,
+      );
+    }
+    if (nc === 0) return;
+    if ((na + nb + nc) * 4 > 2 ** 31) {
+      typescriptGemm[form](a, b, c, m, k, n, accumulate);
+      return;
+    }
+    if (k === 0) {
+      if (!accumulate) c.fill(0, 0, nc);
+      return;
+    }
+    gemmScratch(n);
+    // reserve every staging block before taking offsets (an allocation may grow the memory)
+    const pa = src(a, 0, na);
+    const pb = src(b, 1, nb);
+    const pc = dst(c, 2, nc, accumulate);
+    const acc = accumulate ? 1 : 0;
+    const nnz =
+      form !== 'nt' && sparseMaxDensity > 0 && n >= 32 && n <= 64 && na >= 4096 ? ops.count_nonzero(pa, na) : na;
+    if (nnz <= sparseMaxDensity * na) {
+      sparseProducts++;
+      if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
+      else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 1 + nnz + m + 4 + 2));
+    } else {
+      const ta = form === 'tn' ? 1 : 0;
+      const tb = form === 'nt' ? 1 : 0;
+      kernel(ta, tb, m, k, n, pa, ta ? m : k, pb, tb ? k : n, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+    }
+    back(c, pc, nc);
+  }
+
+  const gemm: GemmBackend = {
+    name: relaxed ? 'wasm-relaxed' : 'wasm-simd',
+    nn: (a, b, c, m, k, n, accumulate = false) => run('nn', a, b, c, m, k, n, accumulate),
+    tn: (a, b, c, m, k, n, accumulate = false) => run('tn', a, b, c, m, k, n, accumulate),
+    nt: (a, b, c, m, k, n, accumulate = false) => run('nt', a, b, c, m, k, n, accumulate),
+  };
+
+  // ---- the other kernels ----------------------------------------------------------------------
+  const need = (what: string, a: { length: number }, n: number) => {
+    if (a.length < n) throw new RangeError(`${what}: array has ${a.length} elements, needs ${n}`);
+  };
+  const outSize = (size: number, k: number, stride: number, pad: number) =>
+    Math.floor((size + 2 * pad - k) / stride) + 1;
+
+  const kernels: Float32Kernels = {
+    name: `${gemm.name}-arena`,
+    allocFloat32(n) {
+      const blk = allocBlock(n * 4);
+      const a = new Float32Array(memory.buffer, blk.off, n);
+      registry.register(a, [blk.off, blk.size]);
+      return a;
+    },
+    allocInt32(n) {
+      const blk = allocBlock(n * 4);
+      const a = new Int32Array(memory.buffer, blk.off, n);
+      registry.register(a, [blk.off, blk.size]);
+      return a;
+    },
+    reluForward(x, y) {
+      const n = x.length;
+      need('relu', y, n);
+      const px = src(x, 0);
+      const py = dst(y, 1, n);
+      ops.relu_fwd(px, py, n);
+      back(y, py, n);
+    },
+    reluBackward(dy, y, dx) {
+      const n = dy.length;
+      need('relu backward', y, n);
+      need('relu backward', dx, n);
+      const pd = src(dy, 0);
+      const py = src(y, 1, n);
+      const px = dst(dx, 2, n);
+      ops.relu_bwd(pd, py, px, n);
+      back(dx, px, n);
+    },
+    sgd(w, g, lr) {
+      const n = w.length;
+      need('sgd', g, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      ops.sgd(pw, pg, lr, n);
+      back(w, pw, n);
+    },
+    momentum(w, g, v, lr, a) {
+      const n = w.length;
+      need('momentum', g, n);
+      need('momentum', v, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const pv = dst(v, 2, n, true);
+      ops.momentum(pw, pg, pv, lr, a, n);
+      back(w, pw, n);
+      back(v, pv, n);
+    },
+    nesterov(w, g, v, lr, a) {
+      const n = w.length;
+      need('nesterov', g, n);
+      need('nesterov', v, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const pv = dst(v, 2, n, true);
+      ops.nesterov(pw, pg, pv, lr, a, a * a, (1 + a) * lr, n);
+      back(w, pw, n);
+      back(v, pv, n);
+    },
+    adagrad(w, g, h, lr, eps, decay) {
+      const n = w.length;
+      need('adagrad', g, n);
+      need('adagrad', h, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const ph = dst(h, 2, n, true);
+      const rms = decay !== undefined;
+      ops.adagrad_rmsprop(pw, pg, ph, lr, rms ? decay : 1, rms ? 1 - decay : 1, eps, rms ? 1 : 0, n);
+      back(w, pw, n);
+      back(h, ph, n);
+    },
+    adam(w, g, m, v, lr, b1, b2, c1, c2, eps) {
+      const n = w.length;
+      need('adam', g, n);
+      need('adam', m, n);
+      need('adam', v, n);
+      const pg = src(g, 0, n);
+      const pw = dst(w, 1, n, true);
+      const pm = dst(m, 2, n, true);
+      const pv = dst(v, 3, n, true);
+      ops.adam(pw, pg, pm, pv, lr, b1, 1 - b1, b2, 1 - b2, c1, c2, eps, n);
+      back(w, pw, n);
+      back(m, pm, n);
+      back(v, pv, n);
+    },
+    fillRows(b, out, rows, cols) {
+      need('bias', b, cols);
+      need('bias', out, rows * cols);
+      const pb = src(b, 0, cols);
+      const po = dst(out, 1, rows * cols);
+      ops.fill_rows(pb, po, rows, cols);
+      back(out, po, rows * cols);
+    },
+    fillBlocks(b, out, n, f, p) {
+      need('bias', b, f);
+      need('bias', out, n * f * p);
+      const pb = src(b, 0, f);
+      const po = dst(out, 1, n * f * p);
+      ops.fill_blocks(pb, po, n, f, p);
+      back(out, po, n * f * p);
+    },
+    colSums(d, db, rows, cols) {
+      need('bias gradient', d, rows * cols);
+      need('bias gradient', db, cols);
+      const pd = src(d, 0, rows * cols);
+      const pb = dst(db, 1, cols);
+      ops.col_sums(pd, pb, rows, cols);
+      back(db, pb, cols);
+    },
+    blockSums(d, db, n, f, p) {
+      need('bias gradient', d, n * f * p);
+      need('bias gradient', db, f);
+      const pd = src(d, 0, n * f * p);
+      const pb = dst(db, 1, f);
+      ops.block_sums(pd, pb, n, f, p);
+      back(db, pb, f);
+    },
+    pixelBytes(pixels) {
+      if (buffers.has(pixels.buffer)) return pixels;
+      let bytes = pixelCache.get(pixels);
+      if (!bytes) {
+        const blk = allocBlock(pixels.length);
+        bytes = new Uint8Array(memory.buffer, blk.off, pixels.length);
+        bytes.set(pixels);
+        registry.register(bytes, [blk.off, blk.size]);
+        pixelCache.set(pixels, bytes);
+      }
+      return bytes;
+    },
+    gatherPixels(bytes, order, per, out) {
+      const count = order.length;
+      need('gather', out, count * per);
+      if (!buffers.has(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
+      for (let i = 0; i < count; i++) {
+        if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length))
+          throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
+      }
+      const po = src(order, 0, count);
+      const pd = dst(out, 1, count * per);
+      ops.gather_u8(bytes.byteOffset, po, count, per, pd);
+      back(out, pd, count * per);
+    },
+    convForward(x, n, c, h, w, fh, fw, pad, wt, b, f, y) {
+      const oh = h + 2 * pad - fh + 1;
+      const ow = w + 2 * pad - fw + 1;
+      if (oh < 1 || ow < 1 || pad < 0 || f < 1)
+        throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
+      const k = c * fh * fw;
+      need('conv x', x, n * c * h * w);
+      need('conv W', wt, f * k);
+      need('conv b', b, f);
+      need('conv out', y, n * f * oh * ow);
+      const groups = (f + 3) >> 2;
+      // scratch first (allocations may grow the memory), then the operands
+      const wq = stageBlock(4, groups * k * 16);
+      const bq = stageBlock(5, groups * 16);
+      const xp = pad > 0 ? stageBlock(6, c * (h + 2 * pad) * (w + 2 * pad) * 4) : 0;
+      const px = src(x, 0, n * c * h * w);
+      const pw = src(wt, 1, f * k);
+      const pb = src(b, 2, f);
+      const py = dst(y, 3, n * f * oh * ow);
+      ops.conv_fwd(px, n, c, h, w, fh, fw, pad, pw, pb, f, py, wq, bq, xp);
+      back(y, py, n * f * oh * ow);
+    },
+    convWeightGrad(x, dy, n, c, h, w, fh, fw, pad, f, dw) {
+      const oh = h + 2 * pad - fh + 1;
+      const ow = w + 2 * pad - fw + 1;
+      if (oh < 1 || ow < 1 || pad < 0 || f < 1)
+        throw new RangeError(`conv: kernel ${fh}×${fw} (pad ${pad}) does not fit ${h}×${w}`);
+      need('conv x', x, n * c * h * w);
+      need('conv dy', dy, n * f * oh * ow);
+      need('conv dW', dw, f * c * fh * fw);
+      const xp = pad > 0 ? stageBlock(6, n * c * (h + 2 * pad) * (w + 2 * pad) * 4) : 0;
+      const px = src(x, 0, n * c * h * w);
+      const pd = src(dy, 1, n * f * oh * ow);
+      const pw = dst(dw, 2, f * c * fh * fw);
+      ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp);
+      back(dw, pw, f * c * fh * fw);
+    },
+    im2col(x, n, c, h, w, fh, fw, stride, pad, col) {
+      const oh = outSize(h, fh, stride, pad);
+      const ow = outSize(w, fw, stride, pad);
+      if (oh < 1 || ow < 1 || stride < 1 || pad < 0)
+        throw new RangeError(`im2col: window ${fh}×${fw} (stride ${stride}, pad ${pad}) does not fit ${h}×${w}`);
+      const size = n * oh * ow * c * fh * fw;
+      need('im2col x', x, n * c * h * w);
+      need('im2col out', col, size);
+      const px = src(x, 0, n * c * h * w);
+      const pc = dst(col, 1, size);
+      ops.im2col(px, n, c, h, w, fh, fw, stride, pad, oh, ow, pc);
+      back(col, pc, size);
+    },
+    col2im(col, n, c, h, w, fh, fw, stride, pad, x) {
+      const oh = outSize(h, fh, stride, pad);
+      const ow = outSize(w, fw, stride, pad);
+      if (oh < 1 || ow < 1 || stride < 1 || pad < 0)
+        throw new RangeError(`col2im: window ${fh}×${fw} (stride ${stride}, pad ${pad}) does not fit ${h}×${w}`);
+      const size = n * oh * ow * c * fh * fw;
+      need('col2im col', col, size);
+      need('col2im out', x, n * c * h * w);
+      const pc = src(col, 0, size);
+      const px = dst(x, 1, n * c * h * w);
+      ops.col2im(pc, n, c, h, w, fh, fw, stride, pad, oh, ow, px);
+      back(x, px, n * c * h * w);
+    },
+    maxPoolForward(x, planes, h, w, fh, fw, stride, pad, y, arg, relu = false) {
+      const oh = outSize(h, fh, stride, pad);
+      const ow = outSize(w, fw, stride, pad);
+      const nq = planes * oh * ow;
+      need('pool x', x, planes * h * w);
+      need('pool out', y, nq);
+      need('pool argmax', arg, nq);
+      const px = src(x, 0, planes * h * w);
+      const py = dst(y, 1, nq);
+      const pa = dst(arg, 2, nq);
+      const r = relu ? 1 : 0;
+      if (fh === 2 && fw === 2 && stride === 2 && pad === 0) ops.maxpool2_fwd(px, planes, h, w, oh, ow, py, pa, r);
+      else ops.maxpool_fwd(px, planes, h, w, fh, fw, stride, pad, oh, ow, py, pa, r);
+      back(y, py, nq);
+      back(arg, pa, nq);
+    },
+    maxPoolBackward(dy, arg, dx, reluInput, window2) {
+      const nq = dy.length;
+      need('pool argmax', arg, nq);
+      if (reluInput) need('pool input', reluInput, dx.length);
+      if (
+        window2 &&
+        !(
+          window2[0] * (window2[1] >> 1) * (window2[2] >> 1) === nq &&
+          window2[0] * window2[1] * window2[2] === dx.length
+        )
+      ) {
+        throw new RangeError('pool backward: the 2×2 shape does not match dy and dx');
+      }
+      const pd = src(dy, 0, nq);
+      const pa = src(arg, 1, nq);
+      const pr = reluInput ? src(reluInput, 3, dx.length) : 0;
+      const px = dst(dx, 2);
+      if (window2) {
+        const [planes, h, w] = window2;
+        ops.maxpool2_bwd(pd, pa, planes, h, w, h >> 1, w >> 1, px, pr);
+      } else ops.maxpool_bwd(pd, pa, nq, px, dx.length, pr);
+      back(dx, px);
+    },
+  };
+
+  return {
+    name: kernels.name,
+    variant: relaxed ? 'relaxed' : 'simd',
+    gemm,
+    kernels,
+    memory,
+    contains,
+    get sparseMaxDensity() {
+      return sparseMaxDensity;
+    },
+    set sparseMaxDensity(d: number) {
+      sparseMaxDensity = d;
+    },
+    stats: () => ({ memoryBytes: memory.buffer.byteLength, liveBytes, freeBlocks, sparseProducts }),
+  };
+}
