@@ -5,8 +5,8 @@
 //   change as training goes on; F1 → Pause Training; the Step button 8 times walks forward · affine1
 //   … update · sgd, and every tensor card's mean equals the engine's own number, computed here by
 //   replaying the same run (same seeds) with dist/engine.js; F1 → Run Gradient Check: every
-//   parameter passes; the network file small-convnet.scratchnet.json (simple-convnet on 100
-//   images, one batch an epoch) opened from the explorer and trained with F1 → Train Network → the file entry: 30
+//   parameter passes; the network file small-convnet.scratchnet.json (simple-convnet on 1,000
+//   images, ten batches an epoch) opened from the explorer and trained with F1 → Train Network → the file: 30
 //   filters that change; F1 → Save Run (the save dialog answered with its proposed path);
 //   F1 → Open Run of that file: the panel shows the saved run.
 // Screenshots in test-results/screenshots/: histograms-THEME.png, gradients-THEME.png,
@@ -39,8 +39,12 @@ const require = createRequire(import.meta.url);
 const SEED = 1;
 const EPOCHS = 20;
 const PROBE_EVERY = 10;
-/** Images of the convnet file: one batch of 100 per epoch, so EPOCHS iterations in all. */
-const CONVNET_TRAIN = 100;
+/**
+ * Images of the convnet file: ten batches of 100 per epoch, so 10 · EPOCHS iterations in all, a few
+ * seconds with the WebAssembly kernels: long enough for the panel to show filters of several probes
+ * (with one batch per epoch the run was over before the panel first drew them).
+ */
+const CONVNET_TRAIN = 1000;
 const CONVNET_ITERATIONS = EPOCHS * (CONVNET_TRAIN / 100);
 
 /** User settings of the server: seed, probes every 10 iterations, 20 epochs, and the theme. */
