@@ -6,7 +6,7 @@
 // trains, it also records the CPU time of every process (and of the extension host's threads:
 // the training worker is one of them), to show where the other core went.
 //
-//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50] [--probe-min-ms N]
+//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50[,1,…]] [--probe-min-ms N]
 //
 // Prints one JSON line at the end (and the CPU breakdown of each editor run before it).
 import { execFileSync } from 'node:child_process';
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
 });
 const epochs = Number(args.epochs);
 const runs = Number(args.runs);
-const probeEvery = Number(args['probe-every']);
+const probeRates = args['probe-every'].split(',').map(Number);
 const probeMinMs = args['probe-min-ms'] === undefined ? undefined : Number(args['probe-min-ms']);
 const TICK = 100; // clock ticks per second of /proc/*/stat (USER_HZ, 100 on Linux)
 
@@ -100,7 +100,7 @@ function cpuShares(a, b) {
   return { seconds: Math.round(seconds * 10) / 10, percentOfOneCore: processes, extensionHostThreads: threads };
 }
 
-async function inEditor() {
+async function inEditor(probeEvery) {
   const settings = { 'scratchnet.epochs': epochs, 'scratchnet.seed': 1, 'scratchnet.probeEvery': probeEvery };
   if (probeMinMs !== undefined) settings['scratchnet.probeMinMs'] = probeMinMs;
   return withTrainingPanel({ settings, name: `throughput-${probeEvery}` }, async ({ frame }) => {
@@ -135,28 +135,47 @@ function headless() {
   return JSON.parse(out.trim().split('\n').pop()).samplesPerSecond;
 }
 
+// Each round: the CLI, then the editor once per probe rate; a final CLI run closes the last round.
+// An editor run is compared with the mean of the CLI runs on either side of its round.
 const cli = [];
-const panel = [];
+const panel = Object.fromEntries(probeRates.map((p) => [p, []]));
 for (let r = 0; r < runs; r++) {
   cli.push(headless());
-  const e = await inEditor();
-  panel.push(e.samplesPerSecond);
-  console.error(
-    `editor run ${r + 1}: ${e.samplesPerSecond} samples/s (CLI before it ${cli[cli.length - 1]}); CPU: ${JSON.stringify(e.cpu)}`,
-  );
+  for (const p of probeRates) {
+    const e = await inEditor(p);
+    panel[p].push(e.samplesPerSecond);
+    console.error(
+      `round ${r + 1}, probeEvery ${p}: ${e.samplesPerSecond} samples/s (CLI before it ${cli[cli.length - 1]}); CPU: ${JSON.stringify(e.cpu)}`,
+    );
+  }
 }
 cli.push(headless());
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ratios = panel.map((p, i) => p / ((cli[i] + cli[i + 1]) / 2));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round3 = (x) => Math.round(x * 1000) / 1000;
+const byRate = Object.fromEntries(
+  probeRates.map((p) => {
+    const ratios = panel[p].map((x, i) => x / ((cli[i] + cli[i + 1]) / 2));
+    return [
+      p,
+      {
+        panel: panel[p],
+        ratios: ratios.map(round3),
+        medianRatio: round3(median(ratios)),
+        medianPanel: median(panel[p]),
+      },
+    ];
+  }),
+);
 console.log(
   JSON.stringify({
     epochs,
-    probeEvery,
     probeMinMs: probeMinMs ?? 'default',
     loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
     cli,
-    panel,
-    ratios: ratios.map((x) => Math.round(x * 1000) / 1000),
-    medianRatio: Math.round(median(ratios) * 1000) / 1000,
+    medianCli: median(cli),
+    probeEvery: byRate,
   }),
 );
