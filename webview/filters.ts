@@ -26,22 +26,30 @@ export class FilterGrid {
   private readonly summary = el('p', { id: 'filter-summary', className: 'section-note' });
   private readonly grid = el('div', { className: 'image-grid filter-images', attrs: { role: 'list' } });
   private canvases: HTMLCanvasElement[] = [];
+  /** The probe whose images are drawn, and the one the texts describe (newer when off screen). */
   private shown: FiltersEvent | null = null;
+  private described: FiltersEvent | null = null;
 
   constructor(private readonly section: HTMLElement) {
     section.setAttribute('aria-labelledby', 'filter-grid-title');
     section.append(this.title, this.summary, this.grid);
   }
 
-  update(s: PanelState): void {
+  /** Shows the state's filters; their images are drawn only with `draw` (the texts always). */
+  update(s: PanelState, draw = true): void {
     const f = s.filters;
     this.section.hidden = !f;
-    if (!f || f === this.shown) return;
+    if (!f) return;
+    if (f !== this.described) {
+      this.described = f;
+      this.section.dataset.layerId = f.layer;
+      this.section.dataset.iteration = String(f.iteration);
+      setText(this.title, `Filters of ${f.layer}`);
+      setText(this.summary, filterSummary(f));
+    }
+    if (!draw || f === this.shown) return;
     this.shown = f;
-    this.section.dataset.layerId = f.layer;
-    this.section.dataset.iteration = String(f.iteration);
-    setText(this.title, `Filters of ${f.layer}`);
-    setText(this.summary, filterSummary(f));
+    this.section.dataset.drawnIteration = String(f.iteration);
     if (this.canvases.length !== f.count) {
       this.canvases = Array.from({ length: f.count }, (_, k) =>
         el('canvas', {

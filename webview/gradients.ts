@@ -46,11 +46,14 @@ export class Gradients {
     );
   }
 
-  update(s: PanelState): void {
+  /** Shows the state's gradient history; the charts are redrawn only with `draw` (texts always). */
+  update(s: PanelState, draw = true): void {
     this.layout.gradients.hidden = s.gradientIterations.length === 0;
     if (s.gradientIterations.length === 0) return;
-    this.norms.update(s);
-    this.ratios.update(s);
+    if (draw) {
+      this.norms.update(s);
+      this.ratios.update(s);
+    }
     setText(this.layout.gradientSummary, gradientSummary(s));
     setText(this.layout.updateRatioSummary, updateRatioSummary(s));
     if (this.shown === s.gradientIterations) return;

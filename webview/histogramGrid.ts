@@ -45,12 +45,14 @@ class HistogramFigure {
     ]);
   }
 
-  update(item: HistogramItem, theme: ChartTheme): void {
+  /** Updates the texts; draws the canvas only with `draw` (off screen it waits until it is seen). */
+  update(item: HistogramItem, theme: ChartTheme, draw = true): void {
     setText(this.title, item.title);
     setText(this.lo, formatNumber(item.lo));
     setText(this.hi, formatNumber(item.hi));
     setText(this.note, item.note);
     this.note.hidden = item.note === '';
+    if (!draw) return;
     const width = this.canvas.clientWidth;
     const d = this.drawn;
     if (d && d.counts === item.counts && d.offset === item.offset && d.theme === theme && d.width === width) return;
@@ -96,8 +98,8 @@ export class HistogramGrid {
     this.element = el('div', { className: 'hist-grid', ...(id ? { id } : {}) });
   }
 
-  /** Shows exactly `items`, in order. */
-  update(items: readonly HistogramItem[], theme: ChartTheme): void {
+  /** Shows exactly `items`, in order (their canvases drawn only with `draw`). */
+  update(items: readonly HistogramItem[], theme: ChartTheme, draw = true): void {
     const keep = new Set(items.map((i) => i.key));
     for (const [key, f] of this.figures) {
       if (!keep.has(key)) {
@@ -114,7 +116,7 @@ export class HistogramGrid {
       }
       const next: Element | null = prev ? prev.nextElementSibling : this.element.firstElementChild;
       if (next !== f.element) this.element.insertBefore(f.element, next);
-      f.update(item, theme);
+      f.update(item, theme, draw);
       prev = f.element;
     }
   }

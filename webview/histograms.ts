@@ -74,11 +74,11 @@ class HistogramSection {
     section.append(el('h2', { id: titleId, className: 'section-title', text: title }), this.when, this.grid.element);
   }
 
-  update(h: HistogramsEvent | null, items: HistogramItem[], theme: ChartTheme): void {
+  update(h: HistogramsEvent | null, items: HistogramItem[], theme: ChartTheme, draw: boolean): void {
     this.section.hidden = !h || items.length === 0;
     if (!h) return;
     setText(this.when, `Iteration ${h.iteration}: ${this.what}`);
-    this.grid.update(items, theme);
+    this.grid.update(items, theme, draw);
   }
 }
 
@@ -102,8 +102,11 @@ export class Histograms {
     );
   }
 
-  update(s: PanelState, theme: ChartTheme): void {
-    this.activations.update(s.activations, activationItems(s.activations, s.started?.layers), theme);
-    this.weights.update(s.weightHistograms, weightItems(s.weightHistograms), theme);
+  /** Updates both sections; `draw(section)` says whether its canvases are drawn now. */
+  update(s: PanelState, theme: ChartTheme, draw: (section: HTMLElement) => boolean = () => true): void {
+    const a = this.activations;
+    const w = this.weights;
+    a.update(s.activations, activationItems(s.activations, s.started?.layers), theme, draw(a.section));
+    w.update(s.weightHistograms, weightItems(s.weightHistograms), theme, draw(w.section));
   }
 }

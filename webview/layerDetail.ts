@@ -55,8 +55,8 @@ export class LayerDetail {
     root.append(this.info, this.hists);
   }
 
-  /** Redraws when the selected layer or its statistics changed. */
-  update(s: PanelState, theme: ChartTheme): void {
+  /** Redraws when the selected layer or its statistics changed (histogram canvases only with `draw`). */
+  update(s: PanelState, theme: ChartTheme, draw = true): void {
     const layer = s.started?.layers.find((l) => l.id === s.selectedLayer) ?? null;
     const params = layer ? s.params : null;
     const sh = this.shown;
@@ -67,8 +67,8 @@ export class LayerDetail {
     const act = layer ? activationItems(s.activations, s.started?.layers).filter((i) => i.key === layer.id) : [];
     const weights = layer && layer.params.length ? weightItems(s.weightHistograms, layer.id) : [];
     this.hists.hidden = act.length + weights.length === 0;
-    this.activation.update(act, theme);
-    this.weights.update(weights, theme);
+    this.activation.update(act, theme, draw);
+    this.weights.update(weights, theme, draw);
   }
 
   private describe(layer: LayerInfo, s: PanelState): Node[] {

@@ -6,7 +6,12 @@
  * second. Only the selected layer is kept with `setState` (UI-only state), and the latest experiment progress beside the state; everything about the run comes from
  * the host's snapshot and events.
  */
-import { isHostToWebview, STREAMED_EVENT_TYPES, type ExperimentProgressEvent, type WebviewToHost } from '../src/shared/protocol';
+import {
+  isHostToWebview,
+  STREAMED_EVENT_TYPES,
+  type ExperimentProgressEvent,
+  type WebviewToHost,
+} from '../src/shared/protocol';
 import { observeTheme, readChartTheme } from './charts/theme';
 import { initialState, type PanelState, reduce, reduceProgress } from './state';
 import { DetailView, PanelView, type View } from './views';
@@ -22,7 +27,9 @@ let progress: ExperimentProgressEvent | null = null;
 let theme = readChartTheme();
 
 const root = document.getElementById('app') ?? document.body;
-const view: View = detailMode ? new DetailView(root, post) : new PanelView(root, theme, post, select);
+const view: View = detailMode
+  ? new DetailView(root, post)
+  : new PanelView(root, theme, post, select, () => scheduleRender());
 
 observeTheme(() => {
   const next = readChartTheme();
@@ -42,8 +49,11 @@ const STREAM_RENDER_MS = 250;
 let frame = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let lastRender = -Infinity;
+/** Whether the next render answers more than streamed data (then everything is drawn). */
+let full = true;
 
 function scheduleRender(streamed = false): void {
+  if (!streamed) full = true;
   if (frame) return;
   if (streamed) {
     const wait = lastRender + STREAM_RENDER_MS - performance.now();
@@ -65,7 +75,9 @@ function render(): void {
     timer = undefined;
   }
   lastRender = performance.now();
-  view.render({ state, progress, theme });
+  const streamedOnly = !full;
+  full = false;
+  view.render({ state, progress, theme }, streamedOnly);
 }
 
 /** Selects a layer in the view (or clears the selection), tells the host and remembers it. */

@@ -32,7 +32,11 @@ export interface ViewInput {
 
 /** A way of showing the run. */
 export interface View {
-  render(input: ViewInput): void;
+  /**
+   * Brings the view in line with the state. `streamed`: only streamed data changed (metrics,
+   * probes), so canvases of sections off screen may wait until they are scrolled into view.
+   */
+  render(input: ViewInput, streamed?: boolean): void;
   /** The theme changed: recolour what does not redraw on its own. */
   setTheme(input: ViewInput): void;
 }
@@ -52,15 +56,47 @@ export class PanelView implements View {
   private readonly featureMaps;
   private readonly gradcheck;
   private readonly experiment;
+  /** The drawn sections now within (or near) the viewport. */
+  private readonly onScreen = new Set<Element>();
 
   constructor(
     root: HTMLElement,
     theme: ChartTheme,
     post: (m: WebviewToHost) => void,
     select: (id: string | null) => void,
+    /** Asks for a full render (a section came into view). */
+    requestRender: () => void = () => {},
   ) {
     const layout = buildLayout(root);
     this.layout = layout;
+    // Canvases off screen are not redrawn for streamed data (the renderer's time is the training
+    // worker's on two cores); a section coming into view is drawn at once.
+    if (typeof IntersectionObserver === 'function') {
+      const io = new IntersectionObserver(
+        (entries) => {
+          let appeared = false;
+          for (const e of entries) {
+            if (e.isIntersecting) {
+              appeared ||= !this.onScreen.has(e.target);
+              this.onScreen.add(e.target);
+            } else this.onScreen.delete(e.target);
+          }
+          if (appeared) requestRender();
+        },
+        { rootMargin: '100px' },
+      );
+      for (const s of [
+        layout.charts,
+        layout.gradients,
+        layout.activations,
+        layout.weights,
+        layout.filters,
+        layout.detail,
+      ])
+        io.observe(s);
+    } else {
+      this.draw = () => true;
+    }
     this.header = new Header(layout.header, (name) => post({ type: 'command', name }));
     this.graph = new LayerGraph(layout.graph, select);
     this.stepper = new Stepper(layout.stepper);
@@ -75,8 +111,12 @@ export class PanelView implements View {
     this.experiment = new ExperimentView(layout.experiment);
   }
 
-  render({ state: s, progress, theme }: ViewInput): void {
+  /** Whether a section's canvases are drawn in this render. */
+  private draw = (section: HTMLElement, streamed: boolean): boolean => !streamed || this.onScreen.has(section);
+
+  render({ state: s, progress, theme }: ViewInput, streamed = false): void {
     const l = this.layout;
+    const draw = (section: HTMLElement) => this.draw(section, streamed);
     // An experiment without a training run has no graph, layers or loss to show.
     const experimentOnly = !s.started && (s.experiment !== null || progress !== null);
     l.graph.hidden = experimentOnly;
@@ -85,16 +125,18 @@ export class PanelView implements View {
     this.header.update(s, progress);
     this.graph.update(s, stepLayer(s));
     this.stepper.update(s, theme);
-    this.detail.update(s, theme);
+    this.detail.update(s, theme, draw(l.detail));
     if (!experimentOnly) {
-      this.lossChart.update(s);
-      this.accuracyChart.update(s);
+      if (draw(l.charts)) {
+        this.lossChart.update(s);
+        this.accuracyChart.update(s);
+      }
       setText(l.lossSummary, lossSummary(s));
       setText(l.accuracySummary, accuracySummary(s));
     }
-    this.gradients.update(s);
-    this.histograms.update(s, theme);
-    this.filters.update(s);
+    this.gradients.update(s, draw(l.gradients));
+    this.histograms.update(s, theme, draw);
+    this.filters.update(s, draw(l.filters));
     this.featureMaps.update(s);
     this.gradcheck.update(s);
     this.experiment.update(s, progress, theme);

@@ -337,9 +337,12 @@ async function scenario(theme, browser, t, log, setPage) {
         `    iteration ${first.iteration}: "${first.figures[0].title}" → iteration ${later.iteration}: "${later.figures[0].title}"`,
       );
       assert(changed >= 2, `only ${changed} of 3 histogram titles changed between the probes`);
-      assert(
-        (await paintedPixels(frame, '#activation-histograms [data-layer-id="affine1"] canvas')) > 100,
-        'the affine1 histogram looks blank',
+      await frame.locator('#activation-histograms').scrollIntoViewIfNeeded();
+      await until(
+        'the affine1 histogram drawn',
+        async () => (await paintedPixels(frame, '#activation-histograms [data-layer-id="affine1"] canvas')) > 100,
+        10_000,
+        200,
       );
     });
 
@@ -361,7 +364,14 @@ async function scenario(theme, browser, t, log, setPage) {
         100,
       );
       log(`    gradient summary: "${first.slice(0, 100)}…" → "${later.slice(0, 100)}…"`);
-      assert((await paintedPixels(frame, '#gradient-chart')) > 500, 'the gradient chart looks blank');
+      // The panel draws the canvases on screen: look at the charts, as a person would.
+      await frame.locator('#gradients').scrollIntoViewIfNeeded();
+      await until(
+        'the gradient chart drawn',
+        async () => (await paintedPixels(frame, '#gradient-chart')) > 500,
+        10_000,
+        200,
+      );
       assert(await shown(frame, '#update-ratio-chart'), 'no update-ratio chart');
       assert((await text(frame, '#update-ratio-summary')).length > 0, 'no update-ratio summary');
     });
@@ -510,8 +520,11 @@ async function scenario(theme, browser, t, log, setPage) {
         frame = await findFrameWith(page, '#graph', 30_000);
         const filtersAt = async () => {
           if (!(await shown(frame, '#filter-grid'))) return undefined;
+          // Like a person watching them: the panel draws canvases that are on screen.
+          await frame.locator('#filter-grid').scrollIntoViewIfNeeded();
           const n = await frame.locator('#filter-grid canvas[data-filter]').count();
-          const iteration = await frame.locator('#filter-grid').getAttribute('data-iteration');
+          const iteration = await frame.locator('#filter-grid').getAttribute('data-drawn-iteration');
+          if (iteration === null) return undefined;
           const pixels = await frame.locator('#filter-grid canvas[data-filter]').evaluateAll((cs) =>
             cs
               .slice(0, 6)
