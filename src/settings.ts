@@ -1,6 +1,6 @@
 /** Reads Scratchnet's settings (`contributes.configuration`) into run options. */
 import * as vscode from 'vscode';
-import type { RunOptions } from './shared/protocol';
+import { MAX_THREADS, type RunOptions } from './shared/protocol';
 
 /** Run options from the user's settings. */
 export function runOptionsFromSettings(): RunOptions {
@@ -18,6 +18,7 @@ export function runOptionsFromSettings(): RunOptions {
     dataDir: dataDir || undefined,
     probeEvery: Math.max(1, Math.floor(c.get<number>('probeEvery', 50))),
     probeMinMs: Math.max(0, Math.floor(c.get<number>('probeMinMs', 100))),
+    threads: Math.min(MAX_THREADS, Math.max(1, Math.floor(c.get<number>('threads', 1)))),
   };
 }
 

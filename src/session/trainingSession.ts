@@ -60,7 +60,7 @@ export class TrainingSession {
 
   /** Starts the worker and the run. */
   start(spec: NetworkSpec, options: RunOptions): void {
-    this.spawn();
+    this.spawn(options.threads);
     this.send({ type: 'run/start', spec, options, extensionPath: this.extensionPath });
   }
 
@@ -71,9 +71,10 @@ export class TrainingSession {
     this.send({ type: 'experiment/start', name, options, extensionPath: this.extensionPath, dataDir });
   }
 
-  private spawn(): void {
+  /** Starts the worker; `threads` > 1 lets its matrix products use that many threads. */
+  private spawn(threads = 1): void {
     if (this.worker) throw new Error('this session has already started');
-    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 }, workerData: { threads } });
     this.worker = worker;
     worker.on('message', (msg: unknown) => {
       if (!isWorkerEvent(msg)) {

@@ -41,6 +41,11 @@ export interface RunOptions {
   probeMinMs?: number;
   /** Start paused, before the first iteration. */
   startPaused?: boolean;
+  /**
+   * Threads the worker's matrix products may use (the `scratchnet.threads` setting; default 1: on
+   * two cores the second belongs to the editor). Read when the worker starts.
+   */
+  threads?: number;
 }
 
 /** Live statistics of one parameter tensor. */
@@ -344,6 +349,9 @@ export interface StreamBatch {
   messages: StreamedEvent[];
 }
 
+/** Most threads a run may ask for. */
+export const MAX_THREADS = 8;
+
 /** Largest number of events one batch may carry. */
 export const MAX_BATCH = 1000;
 
@@ -641,7 +649,8 @@ export function isWorkerCommand(v: unknown): v is WorkerCommand {
   if (!isObj(v) || !isStr(v.type)) return false;
   switch (v.type) {
     case 'run/start':
-      return isObj(v.spec) && isObj(v.options) && isFiniteNum(v.options.seed) && isFiniteNum(v.options.probeEvery) && (v.options.probeMinMs === undefined || (isFiniteNum(v.options.probeMinMs) && v.options.probeMinMs >= 0)) && isStr(v.extensionPath);
+      return isObj(v.spec) && isObj(v.options) && isFiniteNum(v.options.seed) && isFiniteNum(v.options.probeEvery) && (v.options.probeMinMs === undefined || (isFiniteNum(v.options.probeMinMs) && v.options.probeMinMs >= 0)) &&
+        (v.options.threads === undefined || (Number.isInteger(v.options.threads) && (v.options.threads as number) >= 1 && (v.options.threads as number) <= MAX_THREADS)) && isStr(v.extensionPath);
     case 'run/pause':
     case 'run/resume':
     case 'run/stop':

@@ -10,7 +10,8 @@ import { Runner } from './runner';
 const port = parentPort;
 if (!port) throw new Error('trainerWorker must run in a worker thread');
 
-const kernels = useFastKernels(workerData?.kernels === 'typescript' ? 'typescript' : 'auto');
+const threads = Number.isInteger(workerData?.threads) && workerData.threads > 1 ? (workerData.threads as number) : 1;
+const kernels = useFastKernels(workerData?.kernels === 'typescript' ? 'typescript' : 'auto', threads);
 const runner = new Runner((event, transfer) => port.postMessage(event, transfer ?? []), undefined, kernels);
 
 port.on('message', (msg: unknown) => {

@@ -115,6 +115,9 @@ describe('protocol guards', () => {
     assert.ok(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, probeMinMs: 0 }, extensionPath: '/x' }));
     assert.equal(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, probeMinMs: -1 }, extensionPath: '/x' }), false);
     assert.equal(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, probeMinMs: '9' }, extensionPath: '/x' }), false);
+    assert.ok(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, threads: 2 }, extensionPath: '/x' }));
+    for (const threads of [0, 1.5, 9, '2'])
+      assert.equal(isWorkerCommand({ type: 'run/start', spec: {}, options: { seed: 1, probeEvery: 5, threads }, extensionPath: '/x' }), false, `threads ${threads}`);
   });
 });
 

@@ -16,12 +16,13 @@ const workerPath = join(root, 'dist', 'worker.js');
 
 /** A worker with a log of every event it sent. */
 class Probe {
-  readonly worker = new Worker(workerPath);
+  readonly worker: Worker;
   readonly events: WorkerEvent[] = [];
   readonly malformed: unknown[] = [];
   private waiters: { pred: (e: WorkerEvent) => boolean; resolve: (e: WorkerEvent) => void }[] = [];
 
-  constructor() {
+  constructor(workerData?: unknown) {
+    this.worker = new Worker(workerPath, workerData === undefined ? {} : { workerData });
     this.worker.on('message', (m: unknown) => {
       if (!isWorkerEvent(m)) {
         this.malformed.push(m);
@@ -59,8 +60,8 @@ function start(p: Probe, preset: string, opts: Partial<RunOptions> = {}): void {
 describe('training worker', function () {
   this.timeout(120000);
   const probes: Probe[] = [];
-  const probe = () => {
-    const p = new Probe();
+  const probe = (workerData?: unknown) => {
+    const p = new Probe(workerData);
     probes.push(p);
     return p;
   };
@@ -128,6 +129,25 @@ describe('training worker', function () {
     const epoch = await p.waitFor((e) => e.type === 'train/epoch');
     assert.ok(epoch.type === 'train/epoch' && epoch.testAccuracy > 0 && epoch.iteration === 1);
     await p.waitFor((e) => e.type === 'run/done');
+  });
+
+  it('uses the threads it is started with (scratchnet.threads), and trains the same run', async () => {
+    const one = probe();
+    const two = probe({ threads: 2 });
+    for (const p of [one, two]) start(p, 'two-layer', { iterations: 20 });
+    const [s1, s2] = await Promise.all([one, two].map((p) => p.waitFor((e) => e.type === 'run/started')));
+    assert.ok(s1.type === 'run/started' && s2.type === 'run/started');
+    assert.ok(!/threads/.test(s1.kernels ?? ''), `one thread: ${s1.kernels}`);
+    assert.match(s2.kernels ?? '', /2threads/);
+    const losses = await Promise.all(
+      [one, two].map(async (p) => {
+        await p.waitFor((e) => e.type === 'run/done');
+        return p.events.flatMap((e) => (e.type === 'train/metrics' ? e.losses : []));
+      }),
+    );
+    assert.equal(losses[1].length, 20);
+    // The split products add in another order: equal to float32 rounding, not bit for bit.
+    losses[0].forEach((l, i) => assert.ok(Math.abs(l - losses[1][i]) < 1e-4, `iteration ${i + 1}: ${l} vs ${losses[1][i]}`));
   });
 
   it('replies to getWeights with every parameter', async () => {
