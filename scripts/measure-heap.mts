@@ -9,7 +9,7 @@
 //
 // Prints one JSON line: samples of { seconds, iteration, heapMB, rssMB } and the heap's growth
 // between the first sample after warm-up and the last.
-import { useFastKernels } from '../src/engine/kernels/select';
+import { currentArena, useFastKernels } from '../src/engine/kernels/select';
 import { findPreset } from '../src/engine/presets';
 import { RunStore } from '../src/session/runStore';
 import type { HostToWebview, WorkerEvent } from '../src/shared/protocol';
@@ -38,14 +38,21 @@ runner.handle({
   extensionPath: process.cwd(),
 });
 
-const samples: { seconds: number; iteration: number; heapMB: number; rssMB: number }[] = [];
+const samples: { seconds: number; iteration: number; heapMB: number; rssMB: number; arenaMB?: number; arenaLiveMB?: number }[] = [];
 const t0 = Date.now();
 const mb = (x: number) => Math.round((x / 2 ** 20) * 10) / 10;
 await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
-    gc();
+    if (!process.env.NO_GC) gc();
     const m = process.memoryUsage();
-    const s = { seconds: Math.round((Date.now() - t0) / 1000), iteration, heapMB: mb(m.heapUsed), rssMB: mb(m.rss) };
+    const a = currentArena()?.stats();
+    const s = {
+      seconds: Math.round((Date.now() - t0) / 1000),
+      iteration,
+      heapMB: mb(m.heapUsed),
+      rssMB: mb(m.rss),
+      ...(a ? { arenaMB: mb(a.memoryBytes), arenaLiveMB: mb(a.liveBytes) } : {}),
+    };
     samples.push(s);
     console.error(JSON.stringify(s));
     if (Date.now() - t0 >= minutes * 60_000) {

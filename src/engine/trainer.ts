@@ -176,17 +176,20 @@ export class Trainer {
    * The same evaluation in pieces: yields after every `chunk` samples, so a caller can look at its
    * message queue in between (the editor's worker, where a full MNIST evaluation takes a second or
    * more), and returns the result, recorded as `evaluate` records it. The weights must not change
-   * until it has returned.
+   * until it has returned. It runs in batches of the training batch size: the layers' buffers keep
+   * their shape, so an evaluation allocates nothing (with the WebAssembly arena, buffers of another
+   * shape were new arena blocks every epoch, freed only when the collector got to them, and a long
+   * run in the worker grew by ≈ 1 MB/s).
    */
   *evaluation(chunk = 1000): Generator<void, EpochResult, void> {
     let trainCorrect = 0;
     for (let s = 0; s < this.evalTrainLimit; s += chunk) {
-      trainCorrect += this.net.countCorrect(this.train.images, this.train.labels, s, Math.min(s + chunk, this.evalTrainLimit));
+      trainCorrect += this.net.countCorrect(this.train.images, this.train.labels, s, Math.min(s + chunk, this.evalTrainLimit), this.batchSize);
       yield;
     }
     let testCorrect = 0;
     for (let s = 0; s < this.evalTestLimit; s += chunk) {
-      testCorrect += this.net.countCorrect(this.test.images, this.test.labels, s, Math.min(s + chunk, this.evalTestLimit));
+      testCorrect += this.net.countCorrect(this.test.images, this.test.labels, s, Math.min(s + chunk, this.evalTestLimit), this.batchSize);
       yield;
     }
     const r: EpochResult = {

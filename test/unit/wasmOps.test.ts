@@ -77,6 +77,33 @@ describe('WebAssembly arena kernels', function () {
     setFloat32Kernels(saved.k);
   });
 
+  it('epochs of training and evaluation allocate no arena memory once warm (buffers keep their shape)', () => {
+    setGemmBackend(arena.gemm);
+    setFloat32Kernels(arena.kernels);
+    const rng = new Rng(21);
+    const per = 64;
+    const count = 1000;
+    const images = new Float32Array(count * per).map(() => rng.uniform(0, 1));
+    const split = { images, labels: new Uint8Array(count).map(() => rng.int(4)), count };
+    const spec = {
+      name: 'mem',
+      input: [per],
+      layers: [{ type: 'affine' as const, units: 32, activation: 'relu' as const }, { type: 'affine' as const, units: 4 }],
+    };
+    const trainer = new Trainer(buildNetwork(spec, { seed: 1 }), split, split, { batchSize: 100, epochs: 8, seed: 3 });
+    const epoch = () => {
+      for (let i = 0; i < trainer.itersPerEpoch; i++) trainer.step();
+      trainer.evaluate();
+    };
+    epoch();
+    epoch();
+    const warm = arena.stats().liveBytes;
+    for (let e = 0; e < 5; e++) epoch();
+    // Blocks are freed when the collector finalizes their arrays: anything allocated per epoch would
+    // show here as growth (an evaluation in batches of 1,000 did: new layer buffers every epoch).
+    assert.ok(arena.stats().liveBytes <= warm, `live arena bytes ${warm} → ${arena.stats().liveBytes}`);
+  });
+
   describe('GEMM', () => {
     const shapes: [number, number, number][] = [
       [1, 1, 1],
