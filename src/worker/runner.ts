@@ -106,15 +106,11 @@ export class Runner {
   private lastMetrics = 0;
   /** When the last probe was taken (performance.now()), for RunOptions.probeMinMs. */
   private lastProbe = -Infinity;
-  /** Whether the iteration being trained ends on a probe (decided before it, for the update ratio). */
-  private probing = false;
   /**
    * Time spent training: whole slices, probes and messages included, minus the per-epoch
    * evaluation (which the CLI's samples/s leaves out too), so samples/s is what the user gets.
    */
   private trainMs = 0;
-  /** Evaluation time inside the current slice. */
-  private evalMs = 0;
   /** The evaluation of an epoch that has ended, run in pieces between training slices' checks. */
   private evaluating: Generator<void, EpochResult, void> | undefined;
   private started = 0;
@@ -263,21 +259,22 @@ export class Runner {
     if (!trainer || !net || !opts || this.state !== 'running') return;
     const start = performance.now();
     const end = start + SLICE_MS;
-    this.evalMs = 0;
+    let evalMs = 0;
     const minGap = opts.probeMinMs ?? PROBE_MIN_MS;
     while (this.state === 'running' && (this.evaluating || !trainer.done) && performance.now() < end) {
       if (this.evaluating) {
         // An epoch's evaluation, a thousand samples at a time, so pause and stop get through.
         const t0 = performance.now();
         const ok = this.advanceEvaluation(false);
-        this.evalMs += performance.now() - t0;
+        evalMs += performance.now() - t0;
         if (!ok) return;
         continue;
       }
       const next = trainer.iteration + 1;
-      this.probing =
+      // Decided before the step: the update ratio needs the weights from before it.
+      const probing =
         next % opts.probeEvery === 0 && (next === trainer.totalIterations || performance.now() - this.lastProbe >= minGap);
-      if (this.probing) this.before = net.params().map((p) => Float32Array.from(p.value.data));
+      if (probing) this.before = net.params().map((p) => Float32Array.from(p.value.data));
       let r;
       try {
         r = trainer.step();
@@ -285,10 +282,9 @@ export class Runner {
         this.fail(`iteration ${next}`, e, e instanceof DivergenceError);
         return;
       }
-      this.record(r.loss, r.epochEnded, this.probing);
-      this.probing = false;
+      this.record(r.loss, r.epochEnded, probing);
     }
-    this.trainMs += performance.now() - start - this.evalMs;
+    this.trainMs += performance.now() - start - evalMs;
     if (performance.now() - this.lastMetrics >= METRICS_MS) this.flushMetrics();
     if (trainer.done && !this.evaluating) {
       this.flushMetrics();
