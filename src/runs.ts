@@ -6,7 +6,7 @@
 import { buildNetwork } from './engine/network';
 import type { TrainingSession } from './session/trainingSession';
 import { decodeRun, encodeRun, epochEventsOf, startedOf, type SavedRun } from './shared/runFile';
-import { loadDataset, type Dataset } from './engine/data/dataset';
+import { loadTestSet } from './engine/data/dataset';
 import { dataDir, layerInfo, paramStats } from './worker/runner';
 import { convFilters, featureMapsEvent, weightHistograms } from './worker/probes';
 
@@ -61,10 +61,10 @@ export function replaySaved(session: TrainingSession, text: string, file: string
   net.setWeights(Object.fromEntries(run.weights.map((w) => [w.name, w])));
   session.kind = 'saved';
   if (data) {
-    let images: Dataset | undefined;
+    let images: ReturnType<typeof loadTestSet> | undefined;
     session.localFeatureMaps = (index) => {
       try {
-        images ??= loadDataset({ dir: dataDir(data.extensionPath, data.dataDir), trainLimit: 1 });
+        images ??= loadTestSet({ dir: dataDir(data.extensionPath, data.dataDir) });
         if (images.sampleShape.join() !== net.inShape.join()) {
           throw new Error(`the test images are ${images.sampleShape.join('×')} but the network takes ${net.inShape.join('×')}`);
         }

