@@ -14,14 +14,14 @@ import { gradcheckCommand } from './cli/gradcheck';
 import { trainCommand } from './cli/train';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
-  gates: { run: gatesCommand, help: 'perceptron gates AND/NAND/OR/XOR and the single-perceptron XOR experiment' },
-  train: { run: trainCommand, help: 'train a preset or network file: --preset NAME | --spec FILE [--epochs N | --iterations N] [--batch N] [--lr X] [--seed S] [--optimizer NAME] [--init he|xavier|STD] [--train-limit N] [--test-limit N] [--data-dir DIR] [--json]' },
+  gates: { run: gatesCommand, help: 'perceptron gates AND/NAND/OR/XOR and the single-perceptron XOR experiment: [--seed S] [--json]' },
+  train: { run: trainCommand, help: 'train a preset or network file: --preset NAME | --spec FILE [--epochs N | --iterations N] [--batch N] [--lr X] [--seed S] [--optimizer NAME] [--init he|xavier|STD] [--weight-decay X] [--hidden N,N,…] [--train-limit N] [--test-limit N] [--data-dir DIR] [--save FILE] [--json]' },
   bench: { run: benchCommand, help: 'training throughput over timed windows: --net two-layer|simple-convnet [--windows N] [--window-seconds S] [--threads N] [--seed S] [--data-dir DIR] [--json]' },
   experiment: {
     run: experimentCommand,
     help: "run one of the book's chapter-6 experiments: NAME [--iterations N] [--epochs N] [--trials N] [--seed S] [--test-limit N] [--inverted] [--data-dir DIR] [--json]",
   },
-  gradcheck: { run: gradcheckCommand, help: 'compare backprop with numerical gradients: --preset NAME [--dtype float64|float32] [--batch N] [--json]' },
+  gradcheck: { run: gradcheckCommand, help: 'compare backprop with numerical gradients: --preset NAME | --spec FILE [--dtype float64|float32] [--batch N] [--seed S] [--init he|xavier|STD] [--optimizer NAME] [--lr X] [--weight-decay X] [--hidden N,N,…] [--json]' },
 };
 
 function usage(): string {
@@ -36,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const c = COMMANDS[command];
   if (!c) throw new UsageError(`unknown command "${command}"; valid commands: ${Object.keys(COMMANDS).join(', ')}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: scratchnet ${command} — ${c.help}`);
+    return 0;
+  }
   const kernels = useFastKernels(process.env.SCRATCHNET_KERNELS === 'typescript' ? 'typescript' : 'auto');
   if (kernels.warning) process.stderr.write(`scratchnet: warning: ${kernels.warning}\n`);
   await c.run(rest);

@@ -196,6 +196,20 @@ describe('cli (node bin/scratchnet.js)', function () {
     assert.ok(j.threadParts.posted > 0, JSON.stringify(j.threadParts));
   });
 
+  it('COMMAND --help: exit 0 and a usage line naming every flag the command accepts', function () {
+    this.timeout(120_000);
+    for (const command of ['gates', 'train', 'bench', 'experiment', 'gradcheck']) {
+      const h = cli([command, '--help']);
+      assert.equal(h.status, 0, `${command} --help: ${h.stderr}`);
+      assert.match(h.stdout, new RegExp(`^usage: scratchnet ${command} `));
+      // the flags the parser accepts are the ones its error for an unknown flag lists
+      const bad = cli(command === 'experiment' ? [command, 'batchnorm', '--no-such-flag'] : [command, '--no-such-flag']);
+      const m = /valid flags: (.*)$/m.exec(bad.stderr);
+      assert.ok(m, `${command}: ${bad.stderr}`);
+      for (const flag of m[1].split(', ')) assert.ok(h.stdout.includes(flag), `${command} --help does not mention ${flag}`);
+    }
+  });
+
   describe('bad input: non-zero exit and exactly one line on stderr', () => {
     it('unknown preset names it and lists the valid presets', () => {
       const line = failsWithOneLine(
