@@ -47,6 +47,22 @@ await withTrainingPanel(
     }
     const secs = Number(args.seconds);
     if (args.out) fs.writeFileSync(`${args.out}.trace.json`, JSON.stringify(events));
+    const frames = events.filter((e) => e.name === 'ProxyMain::BeginMainFrame' && e.ph === 'X').length;
+    const raf = events.filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X').length;
+    console.log(`main frames: ${(frames / secs).toFixed(1)}/s; animation-frame callbacks: ${(raf / secs).toFixed(1)}/s`);
+    // What keeps frames coming: running CSS animations and transitions in every frame of the page.
+    for (const f of page.frames()) {
+      const running = await f
+        .evaluate(() =>
+          document.getAnimations().map((a) => {
+            const t = a.effect && a.effect.target;
+            const name = a.animationName || a.transitionProperty || a.constructor.name;
+            return `${name} on ${t ? `${t.tagName.toLowerCase()}.${String(t.className).split(' ').join('.')}` : '?'}`;
+          }),
+        )
+        .catch(() => []);
+      if (running.length) console.log(`animations in ${f.url().slice(0, 80)}: ${running.join('; ')}`);
+    }
     console.log(`trace, inclusive time per thread and event (ms per second of wall time):`);
     for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
       console.log(`${(us / 1000 / secs).toFixed(1).padStart(7)}  ${k}`);

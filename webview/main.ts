@@ -15,6 +15,7 @@ import {
 import { observeTheme, readChartTheme } from './charts/theme';
 import { initialState, type PanelState, reduce, reduceProgress } from './state';
 import { DetailView, PanelView, type View } from './views';
+import { RenderPacing } from './renderPacing';
 import { getVsCodeApi, readUiState } from './vscodeApi';
 
 const vscode = getVsCodeApi();
@@ -40,12 +41,12 @@ observeTheme(() => {
 
 /**
  * Messages that stream while training runs. They are folded into the state at once but drawn at
- * most every STREAM_RENDER_MS: the panel stays live while the renderer leaves the CPU to the
+ * most every 250 ms, less often where drawing is slow (RenderPacing): the panel stays live while the renderer leaves the CPU to the
  * training worker (on two cores, drawing every message cost the worker a tenth of its speed).
  * Everything else (a click, a step, a state change, a snapshot) draws on the next frame.
  */
 const STREAMED = new Set<string>(['batch', ...STREAMED_EVENT_TYPES]);
-const STREAM_RENDER_MS = 250;
+const pacing = new RenderPacing();
 let frame = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let lastRender = -Infinity;
@@ -56,7 +57,7 @@ function scheduleRender(streamed = false): void {
   if (!streamed) full = true;
   if (frame) return;
   if (streamed) {
-    const wait = lastRender + STREAM_RENDER_MS - performance.now();
+    const wait = lastRender + pacing.gap() - performance.now();
     if (wait > 0) {
       timer ??= setTimeout(() => {
         timer = undefined;
@@ -74,10 +75,12 @@ function render(): void {
     clearTimeout(timer);
     timer = undefined;
   }
-  lastRender = performance.now();
+  const t0 = performance.now();
   const streamedOnly = !full;
   full = false;
   view.render({ state, progress, theme }, streamedOnly);
+  lastRender = performance.now();
+  if (streamedOnly) pacing.record(lastRender - t0);
 }
 
 /** Selects a layer in the view (or clears the selection), tells the host and remembers it. */

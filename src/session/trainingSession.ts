@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { NetworkSpec } from '../engine/spec';
-import { isWorkerEvent, type RunOptions, type WeightsEvent, type WorkerCommand, type WorkerEvent } from '../shared/protocol';
+import { workerEventsOf, type RunOptions, type WeightsEvent, type WorkerCommand, type WorkerEvent } from '../shared/protocol';
 import { RunStore } from './runStore';
 
 /** Called for every event of the run, after the store has recorded it. */
@@ -77,11 +77,12 @@ export class TrainingSession {
     const worker = new Worker(this.workerPath, { resourceLimits: { maxOldGenerationSizeMb: 4096 }, workerData: { threads } });
     this.worker = worker;
     worker.on('message', (msg: unknown) => {
-      if (!isWorkerEvent(msg)) {
+      const events = workerEventsOf(msg);
+      if (!events) {
         console.error('[scratchnet] dropped a malformed worker message', msg);
         return;
       }
-      this.emit(msg);
+      for (const e of events) this.emit(e);
     });
     worker.on('error', (err) => this.crash(`the training worker failed: ${err.message}`));
     worker.on('exit', (code) => {

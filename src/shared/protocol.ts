@@ -453,6 +453,22 @@ function isParamStats(v: unknown): v is ParamStats {
   );
 }
 
+/**
+ * What the worker thread posts: one event, or several in the order they happened. The worker sends
+ * everything one training slice produced (loss metrics, probes, epoch results) as one message, so
+ * the extension host's thread wakes once per slice, not once per event.
+ */
+export type WorkerMessage = WorkerEvent | WorkerEvent[];
+
+/** Most events in one worker message (a slice produces a handful; a bound keeps the guard cheap). */
+export const MAX_WORKER_EVENTS = 10_000;
+
+/** The events of a worker message in order, or undefined when it (or any event in it) is malformed. */
+export function workerEventsOf(v: unknown): WorkerEvent[] | undefined {
+  if (Array.isArray(v)) return v.length > 0 && v.length <= MAX_WORKER_EVENTS && v.every(isWorkerEvent) ? v : undefined;
+  return isWorkerEvent(v) ? [v] : undefined;
+}
+
 /** Checks an event from the worker, or forwarded by the host to the webview. */
 export function isWorkerEvent(v: unknown): v is WorkerEvent {
   if (!isObj(v) || !isStr(v.type)) return false;

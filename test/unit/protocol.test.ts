@@ -6,6 +6,8 @@ import {
   isWorkerCommand,
   isWorkerEvent,
   MAX_BATCH,
+  MAX_WORKER_EVENTS,
+  workerEventsOf,
   type RunStartedEvent,
   type WorkerEvent,
 } from '../../src/shared/protocol';
@@ -58,6 +60,17 @@ describe('protocol guards', () => {
       { type: 'run/weights', requestId: 1, iteration: 1, weights: [{ name: 'a', shape: [1], data: [0] }] },
     ];
     for (const b of bad) assert.equal(isWorkerEvent(b), false, JSON.stringify(b));
+  });
+
+  it('a worker message is one event or a non-empty, bounded list of them; one bad event spoils it', () => {
+    assert.deepEqual(workerEventsOf(good[1]), [good[1]]);
+    assert.deepEqual(workerEventsOf(good), good);
+    assert.equal(workerEventsOf([]), undefined);
+    assert.equal(workerEventsOf([good[1], { type: 'nope' }]), undefined);
+    assert.equal(workerEventsOf([good[1], null]), undefined);
+    assert.equal(workerEventsOf({ type: 'nope' }), undefined);
+    assert.equal(workerEventsOf(new Array(MAX_WORKER_EVENTS + 1).fill(good[3])), undefined);
+    assert.equal(workerEventsOf(new Array(MAX_WORKER_EVENTS).fill(good[3]))?.length, MAX_WORKER_EVENTS);
   });
 
   it('accept the webview commands and reject anything else', () => {

@@ -9,7 +9,7 @@ import { loadDataset } from '../../src/engine/data/dataset';
 import { buildNetwork, type StepCursor } from '../../src/engine/network';
 import { findPreset } from '../../src/engine/presets';
 import { Trainer } from '../../src/engine/trainer';
-import { isWorkerEvent, type RunOptions, type WorkerCommand, type WorkerEvent } from '../../src/shared/protocol';
+import { workerEventsOf, type RunOptions, type WorkerCommand, type WorkerEvent } from '../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..');
 const workerPath = join(root, 'dist', 'worker.js');
@@ -19,20 +19,26 @@ class Probe {
   readonly worker: Worker;
   readonly events: WorkerEvent[] = [];
   readonly malformed: unknown[] = [];
+  /** The events of each message received, in order (one message carries a whole slice's events). */
+  readonly messages: WorkerEvent[][] = [];
   private waiters: { pred: (e: WorkerEvent) => boolean; resolve: (e: WorkerEvent) => void }[] = [];
 
   constructor(workerData?: unknown) {
     this.worker = new Worker(workerPath, workerData === undefined ? {} : { workerData });
-    this.worker.on('message', (m: unknown) => {
-      if (!isWorkerEvent(m)) {
-        this.malformed.push(m);
+    this.worker.on('message', (msg: unknown) => {
+      const events = workerEventsOf(msg);
+      if (!events) {
+        this.malformed.push(msg);
         return;
       }
-      this.events.push(m);
-      this.waiters = this.waiters.filter((w) => {
-        if (w.pred(m)) w.resolve(m);
-        return !w.pred(m);
-      });
+      this.messages.push(events);
+      for (const m of events) {
+        this.events.push(m);
+        this.waiters = this.waiters.filter((w) => {
+          if (w.pred(m)) w.resolve(m);
+          return !w.pred(m);
+        });
+      }
     });
   }
   send(c: WorkerCommand | Record<string, unknown>): void {
@@ -212,6 +218,16 @@ describe('training worker', function () {
     assert.equal(f0.h * f0.w, 25);
     assert.ok(f0.data.every((v) => v >= 0 && v <= 1));
     assert.ok(f0.data.some((v, i) => v !== f1.data[i]), 'filters change as the net trains');
+    // One message per slice: the five events of a probe arrive together, with that slice's others.
+    assert.ok(p.messages.length < p.events.length, `${p.messages.length} messages for ${p.events.length} events`);
+    for (const it of [5, 10]) {
+      const carrying = p.messages.filter((m) => m.some((e) => e.type.startsWith('probe/') && 'iteration' in e && e.iteration === it));
+      assert.equal(carrying.length, 1, `probe ${it} in ${carrying.length} messages`);
+      assert.deepEqual(
+        carrying[0].filter((e) => e.type.startsWith('probe/') && 'iteration' in e && e.iteration === it).map((e) => e.type).sort(),
+        ['probe/filters', 'probe/gradients', 'probe/histograms', 'probe/histograms', 'probe/params'],
+      );
+    }
   });
 
   it('probes at most once per probeMinMs while training runs, and always at the last iteration', async () => {
@@ -306,5 +322,10 @@ describe('training worker', function () {
     assert.equal(r.result.experiment, 'weight-init-histogram');
     assert.equal(r.result.results.length, 12);
     assert.ok(p.events.some((e) => e.type === 'experiment/progress'));
+    // The experiment runs as one synchronous task; its progress still leaves while it runs, not all
+    // at the end with the result.
+    const withProgress = p.messages.filter((m) => m.some((e) => e.type === 'experiment/progress'));
+    assert.ok(withProgress.length >= 2, `progress came in ${withProgress.length} message(s)`);
+    assert.ok(!withProgress[0].some((e) => e.type === 'experiment/result'));
   });
 });
