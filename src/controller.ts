@@ -10,11 +10,13 @@ import { runOptionsFromSettings } from './settings';
 import { decodeRun } from './shared/runFile';
 import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
-import type { RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
+import type { ParamStats, RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
 import { LayerDetailView } from './views/layerDetailView';
 
 /** Least time between two updates of the training notification's progress. */
-const PROGRESS_MS = 500;
+const PROGRESS_MS = 1000;
+/** Least time between two refreshes of the Layers view's statistics while a run streams. */
+const STATS_MS = 1000;
 import { LayersProvider, type LayerNode } from './views/layersView';
 
 export class Controller implements vscode.Disposable {
@@ -73,6 +75,8 @@ export class Controller implements vscode.Disposable {
     const session = new TrainingSession(path.join(this.context.extensionPath, 'dist', 'worker.js'), this.context.extensionPath);
     this.session = session;
     this.layers.setLayers([]);
+    this.pendingStats = undefined;
+    this.lastStats = -Infinity;
     session.onEvent((e) => this.onEvent(session, e));
     this.detail.attach(session);
     return session;
@@ -99,6 +103,17 @@ export class Controller implements vscode.Disposable {
     return session;
   }
 
+  /** The newest parameter statistics not yet shown in the Layers view, and when it was last refreshed. */
+  private pendingStats: ParamStats[] | undefined;
+  private lastStats = -Infinity;
+
+  private flushStats(): void {
+    if (!this.pendingStats) return;
+    this.layers.setStats(this.pendingStats);
+    this.pendingStats = undefined;
+    this.lastStats = Date.now();
+  }
+
   private onEvent(session: TrainingSession, e: WorkerEvent): void {
     if (session !== this.session) return;
     switch (e.type) {
@@ -107,9 +122,14 @@ export class Controller implements vscode.Disposable {
         if (e.kernelWarning) void vscode.window.showWarningMessage(`Scratchnet: ${e.kernelWarning}.`);
         break;
       case 'probe/params':
-        this.layers.setStats(e.stats);
+        // Each refresh of the tree's rows is a round trip to the workbench and a re-render there;
+        // while a run streams (up to ten probes a second) once a second is enough, and the latest
+        // statistics are shown as soon as the run pauses or ends.
+        this.pendingStats = e.stats;
+        if (Date.now() - this.lastStats >= STATS_MS) this.flushStats();
         break;
       case 'train/state':
+        if (e.state !== 'running') this.flushStats();
         void vscode.commands.executeCommand('setContext', 'scratchnet.running', e.state === 'running' || e.state === 'paused' || e.state === 'starting');
         void vscode.commands.executeCommand('setContext', 'scratchnet.paused', e.state === 'paused');
         break;
@@ -130,18 +150,21 @@ export class Controller implements vscode.Disposable {
         new Promise<void>((resolve) => {
           token.onCancellationRequested(() => void session.stop());
           let reported = 0;
-          // Twice a second is enough for a notification; each update costs the workbench a layout.
+          // Once a second is enough for a notification (the panel shows the live figures), and the
+          // bar moves in whole percents: each move animates its width for a tenth of a second, a
+          // dozen frames of the workbench's style, layout and paint that the training worker pays
+          // for on a two-core machine.
           let lastReport = -Infinity;
           const off = session.onEvent((e) => {
             const total = session.store.started?.totalIterations ?? 0;
             if (e.type === 'train/metrics' && total > 0 && Date.now() - lastReport >= PROGRESS_MS) {
               lastReport = Date.now();
-              const pct = (100 * e.iteration) / total;
+              const pct = Math.floor((100 * e.iteration) / total);
               progress.report({
-                increment: pct - reported,
+                ...(pct > reported ? { increment: pct - reported } : {}),
                 message: `iteration ${e.iteration}/${total} · loss ${e.losses[e.losses.length - 1].toFixed(4)}`,
               });
-              reported = pct;
+              reported = Math.max(reported, pct);
             } else if (e.type === 'train/state' && e.state === 'paused' && total > 0) {
               // The last throttled update may be older than the pause: say where it stands.
               progress.report({ message: `paused at iteration ${e.iteration}/${total}` });

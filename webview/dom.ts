@@ -30,3 +30,22 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function setText(e: Element, text: string): void {
   if (e.textContent !== text) e.textContent = text;
 }
+
+/**
+ * Shows or hides an element, touching the DOM only on a change: the panel re-renders several times
+ * a second while a run streams, and re-setting an attribute to its value still makes the renderer
+ * recompute styles.
+ */
+export function setHidden(e: HTMLElement, hidden: boolean): void {
+  if (e.hidden !== hidden) e.hidden = hidden;
+}
+
+/** Enables or disables a control, touching the DOM only on a change (see setHidden). */
+export function setDisabled(e: HTMLButtonElement | HTMLInputElement | HTMLSelectElement, disabled: boolean): void {
+  if (e.disabled !== disabled) e.disabled = disabled;
+}
+
+/** Sets an attribute, touching the DOM only on a change (see setHidden). */
+export function setAttr(e: Element, name: string, value: string): void {
+  if (e.getAttribute(name) !== value) e.setAttribute(name, value);
+}

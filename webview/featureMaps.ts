@@ -7,7 +7,7 @@
 import type { FeatureMapsEvent, RunStartedEvent } from '../src/shared/protocol';
 import { greyMap } from './canvas/colors';
 import { drawPlane, scaleFor } from './canvas/image';
-import { el, setText } from './dom';
+import { el, setText, setHidden, setDisabled } from './dom';
 import { formatSides } from './format';
 import type { PanelState } from './state';
 
@@ -67,8 +67,8 @@ export class FeatureMaps {
       if (!Number.isFinite(index) || index < 0) return;
       this.pending = index;
       setText(this.status, `Computing the feature maps of test image ${index}…`);
-      this.status.hidden = false;
-      this.hint.hidden = true;
+      setHidden(this.status, false);
+      setHidden(this.hint, true);
       request(index);
     });
     section.setAttribute('aria-labelledby', 'feature-maps-title');
@@ -84,19 +84,19 @@ export class FeatureMaps {
 
   update(s: PanelState): void {
     const f = s.featureMaps;
-    this.section.hidden = !f && !hasImageLayers(s.started);
+    setHidden(this.section, !f && !hasImageLayers(s.started));
     if (this.section.hidden) return;
-    this.button.disabled = !s.started;
+    setDisabled(this.button, !s.started);
     if (s.started) this.input.max = String(Math.max(0, s.started.dataset.test - 1));
-    this.hint.hidden = f !== null || this.pending !== null;
-    this.status.hidden = this.pending === null;
-    this.imageBox.hidden = f === null;
-    this.result.hidden = f === null;
+    setHidden(this.hint, f !== null || this.pending !== null);
+    setHidden(this.status, this.pending === null);
+    setHidden(this.imageBox, f === null);
+    setHidden(this.result, f === null);
     if (!f || f === this.shown) return;
     this.shown = f;
     // The answer (the worker clamps the index to the test set, so it may differ from the question).
     this.pending = null;
-    this.status.hidden = true;
+    setHidden(this.status, true);
     setText(this.result, featureResult(f));
     this.image.setAttribute('aria-label', `Test image ${f.index}, a handwritten ${f.label}`);
     drawPlane(this.image, f.image.data, 0, f.image.h, f.image.w, scaleFor(f.image.h, IMAGE_SIDE), greyMap);

@@ -6,7 +6,7 @@
 import type { FiltersEvent } from '../src/shared/protocol';
 import { greyMap } from './canvas/colors';
 import { drawPlane, scaleFor } from './canvas/image';
-import { el, setText } from './dom';
+import { el, setText, setHidden } from './dom';
 import { formatSides } from './format';
 import type { PanelState } from './state';
 
@@ -38,7 +38,7 @@ export class FilterGrid {
   /** Shows the state's filters; their images are drawn only with `draw` (the texts always). */
   update(s: PanelState, draw = true): void {
     const f = s.filters;
-    this.section.hidden = !f;
+    setHidden(this.section, !f);
     if (!f) return;
     if (f !== this.described) {
       this.described = f;

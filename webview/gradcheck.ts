@@ -4,7 +4,7 @@
  * and the bound used. Hidden until a check has run.
  */
 import type { GradcheckEvent } from '../src/shared/protocol';
-import { el, setText } from './dom';
+import { el, setText, setHidden } from './dom';
 import { formatExp } from './format';
 import type { PanelState } from './state';
 
@@ -74,7 +74,7 @@ export class Gradcheck {
 
   update(s: PanelState): void {
     const g = s.gradcheck;
-    this.section.hidden = !g;
+    setHidden(this.section, !g);
     if (!g || g === this.shown) return;
     this.shown = g;
     setText(this.summary, gradcheckSummary(g));

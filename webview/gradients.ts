@@ -5,7 +5,7 @@
  */
 import { ParamSeriesChart } from './charts/paramSeriesChart';
 import type { ChartTheme } from './charts/theme';
-import { el, setText } from './dom';
+import { el, setText, setHidden } from './dom';
 import { formatNumber } from './format';
 import type { PanelLayout } from './layout';
 import type { PanelState } from './state';
@@ -48,7 +48,7 @@ export class Gradients {
 
   /** Shows the state's gradient history; the charts are redrawn only with `draw` (texts always). */
   update(s: PanelState, draw = true): void {
-    this.layout.gradients.hidden = s.gradientIterations.length === 0;
+    setHidden(this.layout.gradients, s.gradientIterations.length === 0);
     if (s.gradientIterations.length === 0) return;
     if (draw) {
       this.norms.update(s);

@@ -7,7 +7,7 @@
  * operation (a layer, or the loss) carries `.step-current` and `aria-current="step"`.
  */
 import type { LayerInfo, RunStartedEvent } from '../src/shared/protocol';
-import { el } from './dom';
+import { el, setHidden } from './dom';
 import { formatParams, formatShape } from './format';
 import type { PanelState } from './state';
 
@@ -78,8 +78,8 @@ export class LayerGraph {
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.layerId;
     this.list.replaceChildren();
     this.buttons = [];
-    this.empty.hidden = run !== null;
-    this.list.hidden = run === null;
+    setHidden(this.empty, run !== null);
+    setHidden(this.list, run === null);
     if (!run) return;
     const inShape = run.layers[0]?.inShape ?? run.spec.input;
     this.list.append(item(terminalNode('input', ['input', run.dataset.name, formatShape(inShape)]), false));

@@ -5,7 +5,7 @@
  * disabled and hidden — a one-line result when the run is done, and an error banner.
  */
 import type { ExperimentProgressEvent, RunStartedEvent, RunState, WebviewCommandName } from '../src/shared/protocol';
-import { el, setText } from './dom';
+import { el, setText, setHidden, setDisabled } from './dom';
 import { formatCount, formatPercent } from './format';
 import type { PanelState } from './state';
 
@@ -64,8 +64,8 @@ export class Header {
       { id: 'controls', className: 'controls', attrs: { role: 'group', 'aria-label': 'Run controls' } },
       Object.values(this.buttons),
     );
-    this.error.hidden = true;
-    this.result.hidden = true;
+    setHidden(this.error, true);
+    setHidden(this.result, true);
     root.append(
       el('div', { className: 'header-row' }, [
         el('div', { className: 'title-group' }, [this.title, this.badge]),
@@ -99,14 +99,14 @@ export class Header {
     setText(this.speed, run && s.samplesPerSecond > 0 ? `${formatCount(s.samplesPerSecond)} samples/s` : '');
     const enabled = ENABLED[s.state];
     for (const [name, b] of Object.entries(this.buttons) as [HeaderCommand, HTMLButtonElement][]) {
-      b.disabled = !run || !enabled.includes(name);
+      setDisabled(b, !run || !enabled.includes(name));
     }
-    this.buttons.pause.hidden = s.state === 'paused';
-    this.controls.hidden = !run || enabled.length === 0;
-    this.buttons.resume.hidden = s.state !== 'paused';
-    this.buttons.step.hidden = s.state !== 'paused';
-    this.buttons.stepBatch.hidden = s.state !== 'paused';
-    this.result.hidden = !s.done;
+    setHidden(this.buttons.pause, s.state === 'paused');
+    setHidden(this.controls, !run || enabled.length === 0);
+    setHidden(this.buttons.resume, s.state !== 'paused');
+    setHidden(this.buttons.step, s.state !== 'paused');
+    setHidden(this.buttons.stepBatch, s.state !== 'paused');
+    setHidden(this.result, !s.done);
     if (s.done) {
       setText(
         this.result,
@@ -114,7 +114,7 @@ export class Header {
           `train accuracy ${formatPercent(s.done.trainAccuracy)}.`,
       );
     }
-    this.error.hidden = !s.error;
+    setHidden(this.error, !s.error);
     if (s.error) {
       const text = `Error (${s.error.where}): ${s.error.message}`;
       const note = s.error.recoverable ? 'The weights trained so far are intact.' : '';

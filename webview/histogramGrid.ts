@@ -5,7 +5,7 @@
  */
 import type { ChartTheme } from './charts/theme';
 import { drawHistogram, peakBin } from './canvas/histogram';
-import { el, setText } from './dom';
+import { el, setText, setHidden, setAttr } from './dom';
 import { formatNumber } from './format';
 
 /** One histogram to show. */
@@ -51,7 +51,7 @@ class HistogramFigure {
     setText(this.lo, formatNumber(item.lo));
     setText(this.hi, formatNumber(item.hi));
     setText(this.note, item.note);
-    this.note.hidden = item.note === '';
+    setHidden(this.note, item.note === '');
     if (!draw) return;
     const width = this.canvas.clientWidth;
     const d = this.drawn;
@@ -69,7 +69,7 @@ class HistogramFigure {
       },
       theme,
     );
-    this.canvas.setAttribute('aria-label', describe(item, clipped));
+    setAttr(this.canvas, 'aria-label', describe(item, clipped));
   }
 }
 

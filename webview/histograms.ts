@@ -5,7 +5,7 @@
  */
 import { HISTOGRAM_BINS, type HistogramsEvent, type LayerInfo } from '../src/shared/protocol';
 import type { ChartTheme } from './charts/theme';
-import { el, setText } from './dom';
+import { el, setText, setHidden } from './dom';
 import { formatNumber, formatPercent } from './format';
 import { HistogramGrid, type HistogramItem } from './histogramGrid';
 import type { PanelState } from './state';
@@ -75,7 +75,7 @@ class HistogramSection {
   }
 
   update(h: HistogramsEvent | null, items: HistogramItem[], theme: ChartTheme, draw: boolean): void {
-    this.section.hidden = !h || items.length === 0;
+    setHidden(this.section, !h || items.length === 0);
     if (!h) return;
     setText(this.when, `Iteration ${h.iteration}: ${this.what}`);
     this.grid.update(items, theme, draw);

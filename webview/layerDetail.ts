@@ -6,7 +6,7 @@
  */
 import type { LayerInfo, ParamStats } from '../src/shared/protocol';
 import type { ChartTheme } from './charts/theme';
-import { el } from './dom';
+import { el, setHidden } from './dom';
 import { formatNumber, formatParams, formatShape } from './format';
 import { HistogramGrid } from './histogramGrid';
 import { activationItems, weightItems } from './histograms';
@@ -66,7 +66,7 @@ export class LayerDetail {
     }
     const act = layer ? activationItems(s.activations, s.started?.layers).filter((i) => i.key === layer.id) : [];
     const weights = layer && layer.params.length ? weightItems(s.weightHistograms, layer.id) : [];
-    this.hists.hidden = act.length + weights.length === 0;
+    setHidden(this.hists, act.length + weights.length === 0);
     this.activation.update(act, theme, draw);
     this.weights.update(weights, theme, draw);
   }

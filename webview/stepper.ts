@@ -6,7 +6,7 @@
  */
 import type { LayerInfo, StepCursorEvent } from '../src/shared/protocol';
 import type { ChartTheme } from './charts/theme';
-import { el, setText } from './dom';
+import { el, setText, setHidden } from './dom';
 import { formatSig4 } from './format';
 import type { PanelState } from './state';
 import { tensorCard, type TensorCard } from './tensorCard';
@@ -67,14 +67,14 @@ export class Stepper {
 
   update(s: PanelState, theme: ChartTheme): void {
     const visible = stepperVisible(s);
-    this.section.hidden = !visible;
+    setHidden(this.section, !visible);
     const c = s.cursor;
     if (!visible || !c) return;
     const layers = s.started?.layers;
     if (!this.shown || this.shown.cursor !== c || this.shown.layers !== layers) {
       this.shown = { cursor: c, layers };
       setText(this.label, `${stepLabel(c)} (iteration ${c.iteration})`);
-      this.loss.hidden = c.loss === null;
+      setHidden(this.loss, c.loss === null);
       setText(this.loss, c.loss === null ? '' : `loss ${formatSig4(c.loss)}`);
       this.showOps(c, layers ?? []);
       this.drawn = c.tensors.map(tensorCard);
@@ -91,7 +91,7 @@ export class Stepper {
 
   private showOps(c: StepCursorEvent, layers: readonly LayerInfo[]): void {
     const ops = operations(layers);
-    this.ops.hidden = ops.length !== c.steps;
+    setHidden(this.ops, ops.length !== c.steps);
     if (this.ops.hidden) return;
     this.ops.replaceChildren(
       ...ops.map((op, i) => {

@@ -7,7 +7,7 @@ import type { ExperimentProgressEvent, WebviewToHost } from '../src/shared/proto
 import { AccuracyChart } from './charts/accuracyChart';
 import { LossChart } from './charts/lossChart';
 import type { ChartTheme } from './charts/theme';
-import { setText } from './dom';
+import { setText, setHidden } from './dom';
 import { ExperimentView } from './experiments/experimentView';
 import { FeatureMaps } from './featureMaps';
 import { FilterGrid } from './filters';
@@ -119,9 +119,9 @@ export class PanelView implements View {
     const draw = (section: HTMLElement) => this.draw(section, streamed);
     // An experiment without a training run has no graph, layers or loss to show.
     const experimentOnly = !s.started && (s.experiment !== null || progress !== null);
-    l.graph.hidden = experimentOnly;
-    l.detail.hidden = experimentOnly;
-    l.charts.hidden = experimentOnly;
+    setHidden(l.graph, experimentOnly);
+    setHidden(l.detail, experimentOnly);
+    setHidden(l.charts, experimentOnly);
     this.header.update(s, progress);
     this.graph.update(s, stepLayer(s));
     this.stepper.update(s, theme);

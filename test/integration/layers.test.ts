@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LayerNode } from '../../src/views/layersView';
-import { SHORT_RUN, controller, stopAll, trainPreset, waitFor, waitForState } from './helpers';
+import { LONG_RUN, SHORT_RUN, controller, recordEvents, sleep, stopAll, trainPreset, waitFor, waitForState } from './helpers';
 
 const str = (v: string | boolean | vscode.TreeItemLabel | undefined): string =>
   typeof v === 'string' ? v : typeof v === 'object' ? v.label : String(v ?? '');
@@ -73,6 +73,34 @@ suite('Layers view', () => {
     // The parent link lets the tree reveal a parameter's layer.
     assert.equal((provider.getParent(params[0]) as LayerNode).layer.id, 'affine1');
     assert.deepEqual(provider.getChildren(params[0]), []);
+  });
+
+  test('while a run streams, parameter rows refresh at most once a second; paused, they show the latest probe', async function () {
+    this.timeout(60_000);
+    const c = await controller();
+    const session = await trainPreset({ ...LONG_RUN, probeEvery: 1, probeMinMs: 0 });
+    await waitForState(session, 'running');
+    const rec = recordEvents(session);
+    let refreshes = 0;
+    const sub = c.layers.onDidChangeTreeData((n) => {
+      if (Array.isArray(n)) refreshes++;
+    });
+    await sleep(3000);
+    const probes = rec.events.filter((e) => e.type === 'probe/params').length;
+    sub.dispose();
+    assert.ok(probes >= 10, `${probes} probes in 3 s`);
+    assert.ok(refreshes >= 2 && refreshes <= 4, `${refreshes} refreshes of the rows for ${probes} probes in 3 s`);
+    await vscode.commands.executeCommand('scratchnet.pauseTraining');
+    await waitForState(session, 'paused');
+    rec.off();
+    const last = rec.events.filter((e) => e.type === 'probe/params').pop();
+    assert.ok(last && last.type === 'probe/params');
+    const w = last.stats.find((q) => q.name === 'affine1.W');
+    assert.ok(w);
+    const affine1 = c.layers.getChildren().find((n) => n.layer.id === 'affine1');
+    assert.ok(affine1);
+    const item = c.layers.getTreeItem(c.layers.getChildren(affine1)[0]);
+    assert.ok(String(item.tooltip).includes(`mean ${w.mean}`), `${String(item.tooltip)} shows the last probe's mean ${w.mean}`);
   });
 
   test('the tree view reveals a layer after a run (selection from the graph)', async function () {

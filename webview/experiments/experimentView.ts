@@ -5,7 +5,7 @@
  */
 import type { ExperimentProgressEvent, ExperimentResultEvent } from '../../src/shared/protocol';
 import type { ChartTheme } from '../charts/theme';
-import { el, setText } from '../dom';
+import { el, setText, setHidden } from '../dom';
 import type { PanelState } from '../state';
 import { batchnormGrid } from './batchnormGrid';
 import { hyperparameterSearch } from './hyperparameterSearch';
@@ -103,12 +103,12 @@ export class ExperimentView {
 
   update(s: PanelState, progress: ExperimentProgressEvent | null, theme: ChartTheme): void {
     const e = s.experiment;
-    this.section.hidden = !e && !progress;
+    setHidden(this.section, !e && !progress);
     if (this.section.hidden) return;
     const name = progress?.name ?? e?.result.experiment ?? '';
     setText(this.title, `Experiment: ${name}`);
     setText(this.note, EXPERIMENT_NOTES[name] ?? '');
-    this.progress.hidden = !progress;
+    setHidden(this.progress, !progress);
     if (progress) {
       this.bar.max = Math.max(1, progress.total);
       this.bar.value = progress.done;
@@ -128,7 +128,7 @@ export class ExperimentView {
       }
       this.theme = theme;
     }
-    this.config.hidden = !showResult;
+    setHidden(this.config, !showResult);
     if (this.theme !== theme) {
       this.theme = theme;
       this.renderer?.setTheme(theme);
