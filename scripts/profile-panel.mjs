@@ -2,7 +2,7 @@
 // webview's frame) and prints the functions that took the most time. For finding what the panel
 // costs the machine; not part of the tests.
 //
-//   node scripts/profile-panel.mjs [--epochs 20] [--seconds 5] [--out FILE.cpuprofile]
+//   node scripts/profile-panel.mjs [--epochs 20] [--seconds 5] [--delay 1.5] [--out FILE.cpuprofile]
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,13 +12,14 @@ const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '5' },
+    delay: { type: 'string', default: '1.5' },
     out: { type: 'string' },
   },
 });
 await withTrainingPanel(
   { settings: { 'scratchnet.epochs': Number(args.epochs), 'scratchnet.seed': 1 }, name: 'profile' },
   async ({ page }) => {
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, Number(args.delay) * 1000));
     const cdp = await page.context().newCDPSession(page); // the webview frames share the page's renderer
     // A trace of the same window: where the renderer's time goes outside JavaScript (style, layout,
     // paint, raster), summed per event name over every thread of the trace.

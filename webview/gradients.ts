@@ -60,6 +60,16 @@ export class Gradients {
     this.shown = s.gradientIterations;
     const n = s.gradientIterations.length;
     setText(this.caption, `At iteration ${s.gradientIterations[n - 1]}.`);
+    // The same parameters as before: only the two figures of each row change (no new rows, so no
+    // relayout of the table several times a second while a run streams).
+    const rows = this.body.rows;
+    if (rows.length === s.gradients.length && s.gradients.every((g, i) => rows[i].dataset.param === g.name)) {
+      s.gradients.forEach((g, i) => {
+        setText(rows[i].cells[2], formatNumber(g.gradNorm[n - 1]));
+        setText(rows[i].cells[3], formatNumber(g.updateRatio[n - 1]));
+      });
+      return;
+    }
     this.body.replaceChildren(
       ...s.gradients.map((g) =>
         el('tr', { attrs: { 'data-param': g.name } }, [

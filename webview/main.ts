@@ -15,7 +15,7 @@ import {
 import { observeTheme, readChartTheme } from './charts/theme';
 import { initialState, type PanelState, reduce, reduceProgress } from './state';
 import { DetailView, PanelView, type View } from './views';
-import { RenderPacing } from './renderPacing';
+import { RenderScheduler } from './renderPacing';
 import { getVsCodeApi, readUiState } from './vscodeApi';
 
 const vscode = getVsCodeApi();
@@ -41,47 +41,14 @@ observeTheme(() => {
 
 /**
  * Messages that stream while training runs. They are folded into the state at once but drawn at
- * most every 250 ms, less often where drawing is slow (RenderPacing): the panel stays live while the renderer leaves the CPU to the
- * training worker (on two cores, drawing every message cost the worker a tenth of its speed).
- * Everything else (a click, a step, a state change, a snapshot) draws on the next frame.
+ * most every 250 ms, less often where drawing is slow (RenderScheduler, RenderPacing): the panel
+ * stays live while the renderer leaves the CPU to the training worker (on two cores, drawing every
+ * message cost the worker a tenth of its speed). Everything else (a click, a step, a state change,
+ * a snapshot) draws on the next frame.
  */
 const STREAMED = new Set<string>(['batch', ...STREAMED_EVENT_TYPES]);
-const pacing = new RenderPacing();
-let frame = 0;
-let timer: ReturnType<typeof setTimeout> | undefined;
-let lastRender = -Infinity;
-/** Whether the next render answers more than streamed data (then everything is drawn). */
-let full = true;
-
-function scheduleRender(streamed = false): void {
-  if (!streamed) full = true;
-  if (frame) return;
-  if (streamed) {
-    const wait = lastRender + pacing.gap() - performance.now();
-    if (wait > 0) {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        scheduleRender();
-      }, wait);
-      return;
-    }
-  }
-  frame = requestAnimationFrame(render);
-}
-
-function render(): void {
-  frame = 0;
-  if (timer !== undefined) {
-    clearTimeout(timer);
-    timer = undefined;
-  }
-  const t0 = performance.now();
-  const streamedOnly = !full;
-  full = false;
-  view.render({ state, progress, theme }, streamedOnly);
-  lastRender = performance.now();
-  if (streamedOnly) pacing.record(lastRender - t0);
-}
+const scheduler = new RenderScheduler((streamedOnly) => view.render({ state, progress, theme }, streamedOnly));
+const scheduleRender = (streamed = false): void => scheduler.request(streamed);
 
 /** Selects a layer in the view (or clears the selection), tells the host and remembers it. */
 function select(id: string | null): void {
@@ -119,5 +86,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 window.addEventListener('resize', () => scheduleRender());
 
-render();
+scheduler.render();
 post({ type: 'ready' });

@@ -22,6 +22,9 @@ import type { PanelState } from './state';
 import { Stepper, stepLayer } from './stepper';
 import { accuracySummary, lossSummary } from './summaries';
 
+/** Least time between two drawings of the secondary canvases for streamed data (ms). */
+const SECONDARY_MS = 1000;
+
 /** What a view draws from. */
 export interface ViewInput {
   state: PanelState;
@@ -113,10 +116,20 @@ export class PanelView implements View {
 
   /** Whether a section's canvases are drawn in this render. */
   private draw = (section: HTMLElement, streamed: boolean): boolean => !streamed || this.onScreen.has(section);
+  /**
+   * When the secondary canvases (accuracy, gradients, histograms, filters, the layer's detail) were
+   * last drawn for streamed data: they follow at most once a second, the loss chart and the texts
+   * at every render. Drawing the gradient charts at every render was most of the panel's cost.
+   */
+  private lastSecondary = -Infinity;
 
   render({ state: s, progress, theme }: ViewInput, streamed = false): void {
     const l = this.layout;
-    const draw = (section: HTMLElement) => this.draw(section, streamed);
+    const now = performance.now();
+    const secondary = !streamed || now - this.lastSecondary >= SECONDARY_MS;
+    if (secondary) this.lastSecondary = now;
+    const drawNow = (section: HTMLElement) => this.draw(section, streamed);
+    const draw = (section: HTMLElement) => secondary && this.draw(section, streamed);
     // An experiment without a training run has no graph, layers or loss to show.
     const experimentOnly = !s.started && (s.experiment !== null || progress !== null);
     setHidden(l.graph, experimentOnly);
@@ -127,10 +140,8 @@ export class PanelView implements View {
     this.stepper.update(s, theme);
     this.detail.update(s, theme, draw(l.detail));
     if (!experimentOnly) {
-      if (draw(l.charts)) {
-        this.lossChart.update(s);
-        this.accuracyChart.update(s);
-      }
+      if (drawNow(l.charts)) this.lossChart.update(s);
+      if (draw(l.charts)) this.accuracyChart.update(s);
       setText(l.lossSummary, lossSummary(s));
       setText(l.accuracySummary, accuracySummary(s));
     }

@@ -330,10 +330,15 @@ export type HostToWebview =
   | { type: 'select/layer'; id: string | null }
   | StreamBatch;
 
-/** Worker events that stream while training runs (the host sends them to webviews in batches). */
-export type StreamedEvent = MetricsEvent | ParamStatsEvent | GradientsEvent | HistogramsEvent | FiltersEvent;
+/**
+ * Worker events that stream while training runs (the host sends them to webviews in batches, and the
+ * panel draws them at its own pace). Epoch results are among them: a small net ends several epochs
+ * a second.
+ */
+export type StreamedEvent = MetricsEvent | EpochEvent | ParamStatsEvent | GradientsEvent | HistogramsEvent | FiltersEvent;
 export const STREAMED_EVENT_TYPES: readonly StreamedEvent['type'][] = [
   'train/metrics',
+  'train/epoch',
   'probe/params',
   'probe/gradients',
   'probe/histograms',
