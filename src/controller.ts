@@ -15,6 +15,8 @@ import { LayerDetailView } from './views/layerDetailView';
 
 /** Least time between two updates of the training notification's progress. */
 const PROGRESS_MS = 1000;
+/** The notification's bar moves in steps of this many percent. */
+const PROGRESS_STEP = 5;
 /** Least time between two refreshes of the Layers view's statistics while a run streams. */
 const STATS_MS = 1000;
 import { LayersProvider, type LayerNode } from './views/layersView';
@@ -151,15 +153,15 @@ export class Controller implements vscode.Disposable {
           token.onCancellationRequested(() => void session.stop());
           let reported = 0;
           // Once a second is enough for a notification (the panel shows the live figures), and the
-          // bar moves in whole percents: each move animates its width for a tenth of a second, a
-          // dozen frames of the workbench's style, layout and paint that the training worker pays
-          // for on a two-core machine.
+          // bar moves in steps of 5%: each move animates its width for a tenth of a second, six
+          // frames of the workbench's style, layout and paint (a move a second was ≈ 6% of a core
+          // in a software-rendered browser, taken from the training worker on two cores).
           let lastReport = -Infinity;
           const off = session.onEvent((e) => {
             const total = session.store.started?.totalIterations ?? 0;
             if (e.type === 'train/metrics' && total > 0 && Date.now() - lastReport >= PROGRESS_MS) {
               lastReport = Date.now();
-              const pct = Math.floor((100 * e.iteration) / total);
+              const pct = PROGRESS_STEP * Math.floor((100 * e.iteration) / total / PROGRESS_STEP);
               progress.report({
                 ...(pct > reported ? { increment: pct - reported } : {}),
                 message: `iteration ${e.iteration}/${total} · loss ${e.losses[e.losses.length - 1].toFixed(4)}`,
