@@ -6,7 +6,10 @@
 // trains, it also records the CPU time of every process (and of the extension host's threads:
 // the training worker is one of them), to show where the other core went.
 //
-//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50[,1,…]] [--probe-min-ms N]
+//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50[,1,…]] [--probe-min-ms N] [--quiet]
+//
+// --quiet waits before each run until no other process keeps the machine busy. Each run reports the
+// cores the whole machine had busy meanwhile (the CLI ≈ 1, the editor ≈ 1.2 when nothing else runs).
 //
 // Prints one JSON line at the end (and the CPU breakdown of each editor run before it).
 import { execFileSync } from 'node:child_process';
@@ -22,6 +25,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '2' },
     'probe-every': { type: 'string', default: '50' },
     'probe-min-ms': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
   },
 });
 const epochs = Number(args.epochs);
@@ -105,6 +109,7 @@ async function inEditor(probeEvery) {
   if (probeMinMs !== undefined) settings['scratchnet.probeMinMs'] = probeMinMs;
   return withTrainingPanel({ settings, name: `throughput-${probeEvery}` }, async ({ frame }) => {
     const before = snapshot();
+    const machineBefore = machineBusy();
     const deadline = Date.now() + 600_000;
     while (!/done/i.test((await frame.locator('#state-badge').textContent()) ?? '')) {
       if (Date.now() > deadline) throw new Error('the run did not finish in 10 minutes');
@@ -112,13 +117,28 @@ async function inEditor(probeEvery) {
       // samples/s is the worker's own figure, not timed from here).
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const cpu = cpuShares(before, snapshot());
+    const cpu = { ...cpuShares(before, snapshot()), machineBusyCores: busyCores(machineBefore, machineBusy()) };
     const speed = (await frame.locator('#speed').textContent()) ?? '';
     return { samplesPerSecond: Number(speed.replace(/[^\d.]/g, '')), cpu };
   });
 }
 
+/** Busy CPU seconds of the whole machine so far (all cores, from /proc/stat), and when. */
+function machineBusy() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait
+  const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0);
+  return { busy: busy / TICK, at: performance.now() };
+}
+
+/** Cores busy on average between two machineBusy() readings. */
+function busyCores(a, b) {
+  return Math.round((100 * (b.busy - a.busy)) / ((b.at - a.at) / 1000)) / 100;
+}
+
+/** The CLI's samples/s, and how many cores the machine had busy meanwhile (≈ 1 when quiet). */
 function headless() {
+  const before = machineBusy();
   const out = execFileSync(
     process.execPath,
     [
@@ -134,24 +154,51 @@ function headless() {
     ],
     { encoding: 'utf8' },
   );
-  return JSON.parse(out.trim().split('\n').pop()).samplesPerSecond;
+  const machine = busyCores(before, machineBusy());
+  return { samplesPerSecond: JSON.parse(out.trim().split('\n').pop()).samplesPerSecond, machine };
 }
 
 // Each round: the CLI, then the editor once per probe rate; a final CLI run closes the last round.
 // An editor run is compared with the mean of the CLI runs on either side of its round.
 const cli = [];
+const cliMachine = [];
 const panel = Object.fromEntries(probeRates.map((p) => [p, []]));
+const panelMachine = Object.fromEntries(probeRates.map((p) => [p, []]));
+/** With --quiet: waits (up to 10 minutes) until the machine is idle (< 0.3 cores busy over 2 s). */
+async function waitQuiet() {
+  if (!args.quiet) return;
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const a = machineBusy();
+    await new Promise((r) => setTimeout(r, 2000));
+    const busy = busyCores(a, machineBusy());
+    if (busy < 0.3) return;
+    if (Date.now() > deadline) {
+      console.error(`machine still busy (${busy} cores) after 10 minutes; measuring anyway`);
+      return;
+    }
+  }
+}
+const runCli = async () => {
+  await waitQuiet();
+  const h = headless();
+  cli.push(h.samplesPerSecond);
+  cliMachine.push(h.machine);
+  console.error(`CLI: ${h.samplesPerSecond} samples/s; machine busy ${h.machine} cores`);
+};
 for (let r = 0; r < runs; r++) {
-  cli.push(headless());
+  await runCli();
   for (const p of probeRates) {
+    await waitQuiet();
     const e = await inEditor(p);
     panel[p].push(e.samplesPerSecond);
+    panelMachine[p].push(e.cpu.machineBusyCores);
     console.error(
       `round ${r + 1}, probeEvery ${p}: ${e.samplesPerSecond} samples/s (CLI before it ${cli[cli.length - 1]}); CPU: ${JSON.stringify(e.cpu)}`,
     );
   }
 }
-cli.push(headless());
+await runCli();
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -164,6 +211,7 @@ const byRate = Object.fromEntries(
       p,
       {
         panel: panel[p],
+        machineBusyCores: panelMachine[p],
         ratios: ratios.map(round3),
         medianRatio: round3(median(ratios)),
         medianPanel: median(panel[p]),
@@ -177,6 +225,7 @@ console.log(
     probeMinMs: probeMinMs ?? 'default',
     loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
     cli,
+    cliMachineBusyCores: cliMachine,
     medianCli: median(cli),
     probeEvery: byRate,
   }),
