@@ -20,11 +20,12 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * Starts code-server with `settings` (user settings), opens the workbench in Chromium, runs
  * F1 → Scratchnet: Train Network → `preset`, waits for the panel, then calls
  * `fn({ page, frame, server })` and closes everything, whatever `fn` does. Resolves what `fn` returns.
+ * `withoutPriorityBoost`: Chromium as a user who is not root runs it (see launchBrowser).
  */
-export async function withTrainingPanel({ settings, name, preset = 'two-layer' }, fn) {
+export async function withTrainingPanel({ settings, name, preset = 'two-layer', withoutPriorityBoost = false }, fn) {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), `scratchnet-${name}-`));
   const server = await startCodeServer({ extensionPath: REPO, workspace: ws, settings, name });
-  const browser = await launchBrowser();
+  const browser = await launchBrowser({ withoutPriorityBoost });
   try {
     const page = await newPage(browser);
     await openWorkbench(page, server.url, ws);

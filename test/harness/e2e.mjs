@@ -10,6 +10,7 @@
 //   await screenshot(page, 'hello');
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -37,15 +38,28 @@ export const CHROMIUM_ARGS = [
 export const VIEWPORT = { width: 1440, height: 900 };
 
 /**
- * Launches headless Chromium.
- * @param {{ headless?: boolean, args?: string[] }} [options]
+ * Launches headless Chromium. `withoutPriorityBoost`: run it without CAP_SYS_NICE (through util-linux
+ * `setpriv`), as it runs for a user who is not root: as root, Chromium raises its browser, GPU and
+ * renderer main threads to nice −8, ahead of everything else on the machine, the training worker
+ * included; an ordinary user's Chromium cannot (measurements use it to see what a user would).
+ * @param {{ headless?: boolean, args?: string[], withoutPriorityBoost?: boolean }} [options]
  * @returns {Promise<import('playwright-core').Browser>}
  */
-export async function launchBrowser({ headless = true, args = [] } = {}) {
+export async function launchBrowser({ headless = true, args = [], withoutPriorityBoost = false } = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: run \`bash .ci/install-system.sh\` (Debian package chromium)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless, args: [...CHROMIUM_ARGS, ...args] });
+  let executablePath = CHROMIUM_PATH;
+  if (withoutPriorityBoost) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scratchnet-chromium-'));
+    executablePath = path.join(dir, 'chromium');
+    fs.writeFileSync(
+      executablePath,
+      `#!/bin/sh\nexec setpriv --bounding-set -sys_nice --inh-caps -sys_nice ${JSON.stringify(CHROMIUM_PATH)} "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
+  return chromium.launch({ executablePath, headless, args: [...CHROMIUM_ARGS, ...args] });
 }
 
 /**
