@@ -58,6 +58,7 @@ describe('WebAssembly arena threads', function () {
     saved = { gemm: gemmBackend(), k: float32Kernels() };
     assert.equal(arena.setThreads(2), 2, `threads unavailable: ${arena.threadsUnavailableReason}`);
     arena.threadMinFlops = 0;
+    arena.threadBackoff = false; // every split kernel handed over, even on a busy machine
     await warm(arena);
     assert.ok(arena.threadStats().helperParts > 0, 'the helper thread runs parts');
   });

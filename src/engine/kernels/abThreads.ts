@@ -29,6 +29,8 @@ export interface AbResult {
   one: number;
   many: number;
   helperShare: number;
+  backoffs: number;
+  jobsAlone: number;
 }
 
 export function abThreads(
@@ -80,6 +82,8 @@ export function abThreads(
     one: median(rounds.map((r) => r.one)),
     many: median(rounds.map((r) => r.many)),
     helperShare: (after.helperParts - before.helperParts) / Math.max(1, after.parts - before.parts),
+    backoffs: after.backoffs - before.backoffs,
+    jobsAlone: after.jobsAlone - before.jobsAlone,
   };
 }
 
@@ -104,7 +108,8 @@ if (require.main === module) {
       console.log(
         `${n}: 1 thread ${r.one.toFixed(3)} ms (${Math.round(100000 / r.one).toLocaleString('en')}/s), ` +
           `${r.threads} threads ${r.many.toFixed(3)} ms (${Math.round(100000 / r.many).toLocaleString('en')}/s), ` +
-          `×${(r.one / r.many).toFixed(2)}; helper ran ${(100 * r.helperShare).toFixed(0)}% of parts`,
+          `×${(r.one / r.many).toFixed(2)}; helper ran ${(100 * r.helperShare).toFixed(0)}% of parts; ` +
+          `back-offs ${r.backoffs}, jobs alone ${r.jobsAlone}`,
       );
       console.log('  rounds (1 / N ms): ' + r.rounds.map((x) => `${x.one.toFixed(3)}/${x.many.toFixed(3)}`).join(' '));
     }

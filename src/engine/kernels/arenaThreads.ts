@@ -48,6 +48,8 @@ const REC = ARGS + 2; // kind, scratch mask, arguments
 const WORD = 0; // claim word; −1: exit
 const DONE = 16; // parts the helper finished in the current job
 const ERROR = 32; // set when a part threw in the helper
+const HOLD = 30; // set by the caller while it backs off: helpers sleep at once instead of spinning
+const SLEEPING = 31; // helpers in Atomics.wait (a helper that missed a job while asleep is not slow)
 const SCRATCH = 33; // the helpers' scratch bases (one slot each, up to MAX_HELPERS)
 /** Most helper threads. */
 export const MAX_HELPERS = 15;
@@ -87,12 +89,15 @@ for (;;) {
     Atomics.notify(i32, ${DONE});
     continue;
   }
-  // nothing to take: spin on the claim word for spinMs, then sleep until the caller posts a job
+  // nothing to take: spin on the claim word for spinMs (not while the caller backs off), then sleep
+  // until the caller posts a job
   const t0 = performance.now();
   let spins = 0;
   while (Atomics.load(i32, ${WORD}) === w) {
-    if ((++spins & 1023) === 0 && performance.now() - t0 > spinMs) {
+    if ((++spins & 255) === 0 && (Atomics.load(i32, ${HOLD}) || performance.now() - t0 > spinMs)) {
+      Atomics.add(i32, ${SLEEPING}, 1);
       Atomics.wait(i32, ${WORD}, w);
+      Atomics.sub(i32, ${SLEEPING}, 1);
       break;
     }
   }
@@ -108,8 +113,10 @@ export interface Part {
 }
 
 export interface ArenaThreadsOptions {
-  /** How long the helper spins for the next job before it sleeps, in ms (default 1). */
+  /** How long a helper spins for the next job before it sleeps, in ms (default 0.5). */
   spinMs?: number;
+  /** How long the calling thread spins for the helpers' last parts before it sleeps, in ms (default 1). */
+  waitSpinMs?: number;
 }
 
 export interface ArenaThreads {
@@ -122,8 +129,13 @@ export interface ArenaThreads {
    * may grow the memory). Returns the calling thread's base.
    */
   scratch(bytes: number): number;
-  /** Parts run so far, and how many of them the helpers ran. */
-  readonly stats: { jobs: number; parts: number; helperParts: number };
+  /**
+   * Jobs split so far, their parts, how many of those the helpers ran; how often the caller backed
+   * off (waited too long for a helper) and the jobs it then ran alone.
+   */
+  readonly stats: { jobs: number; parts: number; helperParts: number; backoffs: number; jobsAlone: number };
+  /** Whether the caller backs off when the helpers look descheduled (default true; tests turn it off). */
+  backoff: boolean;
   /** Ends the helper threads. */
   dispose(): void;
 }
@@ -155,7 +167,15 @@ export function startArenaThreads(
   for (let index = 0; index < count; index++) {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { gemmModule, opsModule, memory, ctl, spinMs: options.spinMs ?? 1, kinds: [...PART_KERNELS], index },
+      workerData: {
+        gemmModule,
+        opsModule,
+        memory,
+        ctl,
+        spinMs: options.spinMs ?? 0.5,
+        kinds: [...PART_KERNELS],
+        index,
+      },
     });
     worker.unref();
     worker.on('error', () => {
@@ -164,11 +184,15 @@ export function startArenaThreads(
     workers.push(worker);
   }
 
+  const waitSpinMs = options.waitSpinMs ?? 1;
   let seq = 0;
   let scratchBytes = 0;
   let mine: { off: number; release(): void } | undefined;
   let theirs: { off: number; release(): void }[] = [];
-  const stats = { jobs: 0, parts: 0, helperParts: 0 };
+  const stats = { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0 };
+  let skip = 0;
+  let strikes = 0;
+  let holding = false;
   const a = new Array<number>(ARGS).fill(0);
 
   function runLocal(p: Part, base: number): void {
@@ -179,6 +203,7 @@ export function startArenaThreads(
 
   return {
     threads: count + 1,
+    backoff: true,
     stats,
     scratch(bytes) {
       if (bytes > scratchBytes || !mine) {
@@ -196,10 +221,21 @@ export function startArenaThreads(
       const n = parts.length;
       if (n > MAX_PARTS) throw new RangeError(`arena threads: ${n} parts, at most ${MAX_PARTS}`);
       const base = this.scratch(0);
-      if (n === 1) {
-        runLocal(parts[0], base);
+      if (n === 1 || skip > 0) {
+        // one part, or backing off (see below): all on this thread, in part order
+        if (n > 1) {
+          skip--;
+          stats.jobsAlone++;
+        }
+        for (const p of parts) runLocal(p, base);
         return;
       }
+      if (holding) {
+        Atomics.store(i32, HOLD, 0);
+        holding = false;
+      }
+      const asleep = Atomics.load(i32, SLEEPING) > 0;
+      const tStart = performance.now();
       for (let i = 0; i < n; i++) {
         const r = JOBS + i * REC;
         const p = parts[i];
@@ -223,12 +259,30 @@ export function startArenaThreads(
         ran++;
       }
       const theirsCount = n - ran;
+      const tOwn = performance.now();
+      // spin for up to waitSpinMs (a futex sleep adds a wake-up, slow in a VM), then sleep until
+      // the helper's notify (which also yields this core to a helper that shares it)
       let spins = 0;
       for (;;) {
         const d = Atomics.load(i32, DONE);
         if (d === theirsCount) break;
-        if (++spins > 4000) Atomics.wait(i32, DONE, d, 1);
+        if ((++spins & 255) === 0 && performance.now() - tOwn > waitSpinMs) Atomics.wait(i32, DONE, d, 1);
       }
+      // Back-off: when the helpers look descheduled (the other core is busy) — this thread waited
+      // for them longer than one of its own parts took, or they took no part though awake — run
+      // the next jobs alone, 8, 16, … 512 of them as that repeats, with the helpers asleep
+      // (HOLD): a spinning helper would take CPU time from this thread. A busy machine then costs
+      // a stall now and then, not one a job. Results do not change: a part computes the same
+      // whichever thread runs it.
+      const waited = performance.now() - tOwn;
+      const perPart = ran > 0 ? (tOwn - tStart) / ran : 0;
+      if (this.backoff && ran > 0 && (waited > Math.max(0.05, 1.5 * perPart) || (theirsCount === 0 && !asleep))) {
+        strikes = Math.min(strikes + 1, 7);
+        skip = 4 << strikes;
+        stats.backoffs++;
+        Atomics.store(i32, HOLD, 1);
+        holding = true;
+      } else if (strikes > 0 && theirsCount > 0 && waited < 0.5 * perPart) strikes--;
       stats.jobs++;
       stats.parts += n;
       stats.helperParts += theirsCount;

@@ -46,7 +46,7 @@ export interface StepProfile {
   stepMs: number;
   samplesPerSecond: number;
   /** With threads: kernel calls split, their parts, and the parts the helpers ran. */
-  threadStats?: { jobs: number; parts: number; helperParts: number };
+  threadStats?: { jobs: number; parts: number; helperParts: number; backoffs: number; jobsAlone: number };
 }
 
 function median(s: number[]): number {

@@ -199,6 +199,10 @@ export interface ArenaThreadStats {
   parts: number;
   /** Parts the helper thread ran (the calling thread ran the others). */
   helperParts: number;
+  /** Times the calling thread waited too long for the helper and backed off. */
+  backoffs: number;
+  /** Split kernel calls run on the calling thread alone while backing off. */
+  jobsAlone: number;
 }
 
 export interface WasmArena {
@@ -230,6 +234,11 @@ export interface WasmArena {
   /** Products (and convolutions) under this many flops stay on the calling thread (default 2·10⁶). */
   threadMinFlops: number;
   threadStats(): ArenaThreadStats;
+  /**
+   * Whether the calling thread runs split kernels alone for a while when the helper looks
+   * descheduled (default true; see arenaThreads.ts). Off, every split kernel is handed to the helper.
+   */
+  threadBackoff: boolean;
   /** Ends the helper thread (if any); the arena runs on one thread afterwards. */
   disposeThreads(): void;
   /** Bytes of memory held, and bytes in live blocks. */
@@ -415,6 +424,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let threadsUnavailable: string | undefined;
   let threadParts = 4;
   let threadMinFlops = 2e6;
+  let backoff = true;
   const K = Object.fromEntries(PART_KERNELS.map((name, i) => [name, i])) as Record<
     (typeof PART_KERNELS)[number],
     number
@@ -446,6 +456,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
         return 1;
       }
     }
+    pool.backoff = backoff;
     threads = pool.threads;
     return threads;
   }
@@ -499,7 +510,10 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     // Split the dimension whose packing the parts would otherwise repeat least: splitting n makes
     // every part pack all of A (m·k), splitting m every part pack all of B (k·n). Rows in multiples
     // of 4 and columns in multiples of 8 (the micro-tile), so each part's tiles are the unsplit ones.
-    const splitN = n >= 8 * nparts && (m * k <= k * n || m < 4 * nparts);
+    // Parts of at most 32 columns would make the kernel read A in place instead of packing it
+    // (assembly/gemm.ts NA): measured 1.5× instead of 2× on 100×4320×100, so split m there.
+    const narrow = n > 32 && n / nparts <= 32 && m >= 4 * nparts;
+    const splitN = n >= 8 * nparts && (m * k <= k * n || m < 4 * nparts) && !narrow;
     const parts: Part[] = [];
     const at = splitN ? cuts(n, nparts, 8) : cuts(m, nparts, 4);
     // thread scratch: tmp (128 B), packed A (KC·MC floats), packed B (KC·round8(n) floats)
@@ -973,7 +987,14 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     set threadMinFlops(f: number) {
       threadMinFlops = f;
     },
-    threadStats: () => ({ ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0 }) }),
+    get threadBackoff() {
+      return backoff;
+    },
+    set threadBackoff(on: boolean) {
+      backoff = on;
+      if (pool) pool.backoff = on;
+    },
+    threadStats: () => ({ ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0 }) }),
     disposeThreads() {
       pool?.dispose();
       pool = undefined;
