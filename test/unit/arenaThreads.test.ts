@@ -253,7 +253,7 @@ describe('WebAssembly arena threads', function () {
         }
         return { losses, params: net.params().map((p) => p.value.data.slice() as Float32Array) };
       };
-      arena.threadMinFlops = 2e6; // the default: what training uses
+      arena.threadMinFlops = 1e6; // the default: what training uses
       const one = train(1);
       const two = train(2);
       const again = train(2);

@@ -9,7 +9,7 @@
  *
  * `--ts` profiles the TypeScript kernels instead of the WebAssembly ones. `--threads N` splits the
  * arena's big kernels over N threads, in `--parts P` parts (default 4) when a kernel does at least
- * `--min-flops F` (default 2e6; see `WasmArena.threadParts` and `threadMinFlops`).
+ * `--min-flops F` (default 1e6; see `WasmArena.threadParts` and `threadMinFlops`).
  */
 import { loadDataset } from '../data/dataset';
 import { gemmBackend } from '../gemm';

@@ -231,7 +231,10 @@ export interface WasmArena {
   readonly threadsUnavailableReason: string | undefined;
   /** Parts a split kernel is cut into (default 4, at most 63), claimed by the threads as they come free. */
   threadParts: number;
-  /** Products (and convolutions) under this many flops stay on the calling thread (default 2·10⁶). */
+  /**
+   * Kernel calls under this much work stay on the calling thread (default 10⁶): flops for dense
+   * products and convolutions, 2·non-zeros·n for sparse products, 2 per value for sums and pooling.
+   */
   threadMinFlops: number;
   threadStats(): ArenaThreadStats;
   /**
@@ -423,7 +426,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let threads = 1;
   let threadsUnavailable: string | undefined;
   let threadParts = 4;
-  let threadMinFlops = 2e6;
+  let threadMinFlops = 1e6;
   let backoff = true;
   const K = Object.fromEntries(PART_KERNELS.map((name, i) => [name, i])) as Record<
     (typeof PART_KERNELS)[number],
