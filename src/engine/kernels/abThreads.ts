@@ -5,7 +5,7 @@
  * Prints the median step time per thread count and their ratio per round.
  *
  *   npx tsx src/engine/kernels/abThreads.ts [--net two-layer|simple-convnet] [--rounds R] [--ms M]
- *     [--threads N] [--parts P] [--min-flops F] [--json]
+ *     [--threads N] [--parts P] [--min-flops F] [--no-backoff] [--json]
  *
  * `--ms` is the length of each block (default 300 ms); rounds default 8.
  */
@@ -35,7 +35,7 @@ export interface AbResult {
 
 export function abThreads(
   name: string,
-  opts: { rounds?: number; ms?: number; threads?: number; parts?: number; minFlops?: number } = {},
+  opts: { rounds?: number; ms?: number; threads?: number; parts?: number; minFlops?: number; backoff?: boolean } = {},
 ): AbResult {
   const threads = opts.threads ?? 2;
   const choice = useFastKernels('auto', threads);
@@ -44,6 +44,7 @@ export function abThreads(
   if (!arena) throw new Error('abThreads: no arena');
   if (opts.parts !== undefined) arena.threadParts = opts.parts;
   if (opts.minFlops !== undefined) arena.threadMinFlops = opts.minFlops;
+  if (opts.backoff !== undefined) arena.threadBackoff = opts.backoff;
   const data = loadDataset({ testLimit: 1 });
   const net = buildNetwork(PROFILE_NETS[name], { seed: 0 });
   const trainer = new Trainer(net, data.train, data.test, {
@@ -102,6 +103,7 @@ if (require.main === module) {
       threads: opt('--threads'),
       parts: opt('--parts'),
       minFlops: opt('--min-flops'),
+      backoff: args.includes('--no-backoff') ? false : undefined,
     });
     if (args.includes('--json')) console.log(JSON.stringify(r));
     else {

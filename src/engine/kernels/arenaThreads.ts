@@ -269,14 +269,14 @@ export function startArenaThreads(
         if ((++spins & 255) === 0 && performance.now() - tOwn > waitSpinMs) Atomics.wait(i32, DONE, d, 1);
       }
       // Back-off: when the helpers look descheduled (the other core is busy) — this thread waited
-      // for them longer than one of its own parts took, or they took no part though awake — run
+      // for them longer than two of its own parts took (and 0.1 ms), or they took no part though awake — run
       // the next jobs alone, 8, 16, … 512 of them as that repeats, with the helpers asleep
       // (HOLD): a spinning helper would take CPU time from this thread. A busy machine then costs
       // a stall now and then, not one a job. Results do not change: a part computes the same
       // whichever thread runs it.
       const waited = performance.now() - tOwn;
       const perPart = ran > 0 ? (tOwn - tStart) / ran : 0;
-      if (this.backoff && ran > 0 && (waited > Math.max(0.05, 1.5 * perPart) || (theirsCount === 0 && !asleep))) {
+      if (this.backoff && ran > 0 && (waited > Math.max(0.1, 2 * perPart) || (theirsCount === 0 && !asleep))) {
         strikes = Math.min(strikes + 1, 7);
         skip = 4 << strikes;
         stats.backoffs++;
