@@ -133,7 +133,16 @@ export interface ArenaThreads {
    * Jobs split so far, their parts, how many of those the helpers ran; how often the caller backed
    * off (waited too long for a helper) and the jobs it then ran alone.
    */
-  readonly stats: { jobs: number; parts: number; helperParts: number; backoffs: number; jobsAlone: number };
+  readonly stats: {
+    jobs: number;
+    parts: number;
+    helperParts: number;
+    backoffs: number;
+    jobsAlone: number;
+    /** Time the caller spent waiting for the helpers' last parts, and in split jobs in all (ms). */
+    waitMs: number;
+    jobMs: number;
+  };
   /** Whether the caller backs off when the helpers look descheduled (default true; tests turn it off). */
   backoff: boolean;
   /** Ends the helper threads. */
@@ -189,7 +198,7 @@ export function startArenaThreads(
   let scratchBytes = 0;
   let mine: { off: number; release(): void } | undefined;
   let theirs: { off: number; release(): void }[] = [];
-  const stats = { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0 };
+  const stats = { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0 };
   let skip = 0;
   let strikes = 0;
   let holding = false;
@@ -275,6 +284,8 @@ export function startArenaThreads(
       // a stall now and then, not one a job. Results do not change: a part computes the same
       // whichever thread runs it.
       const waited = performance.now() - tOwn;
+      stats.waitMs += waited;
+      stats.jobMs += waited + (tOwn - tStart);
       const perPart = ran > 0 ? (tOwn - tStart) / ran : 0;
       if (this.backoff && ran > 0 && (waited > Math.max(0.1, 2 * perPart) || (theirsCount === 0 && !asleep))) {
         strikes = Math.min(strikes + 1, 7);

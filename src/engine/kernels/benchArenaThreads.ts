@@ -2,7 +2,7 @@
  * The arena's split kernels alone, 1 thread against N alternated in one process, on the shapes of
  * the two benchmark nets and 512³: median ms per call (and GFLOP/s for products).
  *
- *   npx tsx src/engine/kernels/benchArenaThreads.ts [--threads N] [--parts P] [--rounds R] [--only NAME]
+ *   npx tsx src/engine/kernels/benchArenaThreads.ts [--threads N] [--parts P] [--rounds R] [--only NAME] [--no-backoff]
  */
 import { Rng } from '../rng';
 import { createWasmArena } from './wasmArena';
@@ -19,6 +19,7 @@ const arena = createWasmArena();
 if (!arena) throw new Error('no arena');
 if (arena.setThreads(threads) !== threads) throw new Error(`threads: ${arena.threadsUnavailableReason}`);
 arena.threadMinFlops = 0;
+if (args.includes('--no-backoff')) arena.threadBackoff = false;
 if (opt('--parts') !== undefined) arena.threadParts = opt('--parts') as number;
 const rng = new Rng(1);
 const rand = (n: number, zeros = 0) => {

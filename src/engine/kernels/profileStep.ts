@@ -46,7 +46,7 @@ export interface StepProfile {
   stepMs: number;
   samplesPerSecond: number;
   /** With threads: kernel calls split, their parts, and the parts the helpers ran. */
-  threadStats?: { jobs: number; parts: number; helperParts: number; backoffs: number; jobsAlone: number };
+  threadStats?: import('./wasmArena').ArenaThreadStats;
 }
 
 function median(s: number[]): number {
@@ -169,7 +169,9 @@ export function formatProfile(p: StepProfile): string {
   if (p.threadStats)
     lines.push(
       '',
-      `split kernel calls ${p.threadStats.jobs}, parts ${p.threadStats.parts}, run by the helpers ${p.threadStats.helperParts}`,
+      `split kernel calls ${p.threadStats.jobs}, parts ${p.threadStats.parts}, run by the helpers ${p.threadStats.helperParts}; ` +
+        `back-offs ${p.threadStats.backoffs}, calls run alone ${p.threadStats.jobsAlone}; ` +
+        `the caller waited for the helper ${((100 * p.threadStats.waitMs) / Math.max(1e-9, p.threadStats.jobMs)).toFixed(1)}% of the split calls' time`,
     );
   return lines.join('\n');
 }

@@ -203,6 +203,9 @@ export interface ArenaThreadStats {
   backoffs: number;
   /** Split kernel calls run on the calling thread alone while backing off. */
   jobsAlone: number;
+  /** Milliseconds the calling thread waited for the helper's last parts, and spent in split calls. */
+  waitMs: number;
+  jobMs: number;
 }
 
 export interface WasmArena {
@@ -997,7 +1000,9 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       backoff = on;
       if (pool) pool.backoff = on;
     },
-    threadStats: () => ({ ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0 }) }),
+    threadStats: () => ({
+      ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0 }),
+    }),
     disposeThreads() {
       pool?.dispose();
       pool = undefined;
