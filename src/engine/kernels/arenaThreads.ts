@@ -279,7 +279,7 @@ export function startArenaThreads(
       }
       // Back-off: when the helpers look descheduled (the other core is busy) — this thread waited
       // for them longer than two of its own parts took (and 0.1 ms), or they took no part though awake — run
-      // the next jobs alone, 8, 16, … 512 of them as that repeats, with the helpers asleep
+      // the next jobs alone, 2, 4, … 512 of them as that repeats, with the helpers asleep
       // (HOLD): a spinning helper would take CPU time from this thread. A busy machine then costs
       // a stall now and then, not one a job. Results do not change: a part computes the same
       // whichever thread runs it.
@@ -288,8 +288,8 @@ export function startArenaThreads(
       stats.jobMs += waited + (tOwn - tStart);
       const perPart = ran > 0 ? (tOwn - tStart) / ran : 0;
       if (this.backoff && ran > 0 && (waited > Math.max(0.1, 2 * perPart) || (theirsCount === 0 && !asleep))) {
-        strikes = Math.min(strikes + 1, 7);
-        skip = 4 << strikes;
+        strikes = Math.min(strikes + 1, 9);
+        skip = 1 << strikes;
         stats.backoffs++;
         Atomics.store(i32, HOLD, 1);
         holding = true;
