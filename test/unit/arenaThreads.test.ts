@@ -201,6 +201,34 @@ describe('WebAssembly arena threads', function () {
     }
   });
 
+  it('SGD update and the batch gather: the same bits as 1 thread', () => {
+    const rng = new Rng(7);
+    for (const n of [1, 7, 1001, 432_010]) {
+      const w0 = random(n, rng);
+      const g = arena.kernels.allocFloat32(n);
+      g.set(random(n, rng));
+      sameBits(`sgd ${n}`, () => {
+        const w = arena.kernels.allocFloat32(n);
+        w.set(w0);
+        arena.kernels.sgd(w, g, 0.1);
+        arena.kernels.sgd(w, g, 0.0123456789);
+        return [w];
+      });
+    }
+    const per = 784;
+    const rows = 3001;
+    const pixels = new Uint8Array(rows * per).map(() => rng.int(256));
+    const bytes = arena.kernels.pixelBytes(pixels);
+    for (const count of [1, 5, 100, 203]) {
+      const order = new Int32Array(count).map(() => rng.int(rows));
+      sameBits(`gather ${count} rows`, () => {
+        const out = arena.kernels.allocFloat32(count * per);
+        arena.kernels.gatherPixels(bytes, order, per, out);
+        return [out];
+      });
+    }
+  });
+
   it('with 3 threads (two helpers): the same bits', () => {
     const rng = new Rng(6);
     const a = random(100 * 784, rng, 0.8);

@@ -35,6 +35,8 @@ export const PART_KERNELS = [
   'block_sums',
   'maxpool2_fwd',
   'maxpool2_bwd',
+  'sgd_bits',
+  'gather_u8',
 ] as const;
 export type PartKernel = (typeof PART_KERNELS)[number];
 

@@ -86,6 +86,17 @@ product('tn', 784, 100, 50, 0.8);
   });
 }
 
+{
+  const w = rand(432_010);
+  const g = rand(432_010);
+  cases.push({ name: 'sgd 432k (SimpleConvNet)', flops: 0, run: () => arena.kernels.sgd(w, g, 1e-9) });
+  const pixels = new Uint8Array(60000 * 784).map((_, i) => (i * 2654435761) >>> 24);
+  const bytes = arena.kernels.pixelBytes(pixels);
+  const order = new Int32Array(100).map(() => rng.int(60000));
+  const out = rand(100 * 784);
+  cases.push({ name: 'gather 100 rows', flops: 0, run: () => arena.kernels.gatherPixels(bytes, order, 784, out) });
+}
+
 function time(c: Case, n: number): number {
   arena!.setThreads(n);
   c.run();

@@ -41,6 +41,7 @@ interface OpsExports {
   relu_fwd(x: Ptr, y: Ptr, n: number): void;
   relu_bwd(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
   sgd(w: Ptr, g: Ptr, lr: number, n: number): void;
+  sgd_bits(w: Ptr, g: Ptr, lrLo: number, lrHi: number, n: number): void;
   momentum(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, n: number): void;
   nesterov(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, aa: number, c: number, n: number): void;
   adagrad_rmsprop(w: Ptr, g: Ptr, h: Ptr, lr: number, r: number, q: number, eps: number, rms: number, n: number): void;
@@ -430,6 +431,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let threadsUnavailable: string | undefined;
   let threadParts = 4;
   let threadMinFlops = 1e6;
+  const lrBits = new Float64Array(1);
+  const lrWords = new Int32Array(lrBits.buffer);
   let backoff = true;
   const K = Object.fromEntries(PART_KERNELS.map((name, i) => [name, i])) as Record<
     (typeof PART_KERNELS)[number],
@@ -666,7 +669,21 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('sgd', g, n);
       const pg = src(g, 0, n);
       const pw = dst(w, 1, n, true);
-      ops.sgd(pw, pg, lr, n);
+      // elementwise and memory-bound: split (in multiples of 4 values) when 8·n reaches threadMinFlops
+      const nparts = partsFor(8 * n, n >> 2);
+      if (nparts === 1) ops.sgd(pw, pg, lr, n);
+      else {
+        lrBits[0] = lr;
+        const at = cuts(n, nparts, 4);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.sgd_bits,
+            args: [pw + 4 * at[t], pg + 4 * at[t], lrWords[0], lrWords[1], at[t + 1] - at[t]],
+            scratch: 0,
+          });
+        runParts(parts);
+      }
       back(w, pw, n);
     },
     momentum(w, g, v, lr, a) {
@@ -780,7 +797,20 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
       const po = src(order, 0, count);
       const pd = dst(out, 1, count * per);
-      ops.gather_u8(bytes.byteOffset, po, count, per, pd);
+      // random rows from DRAM, latency-bound: split by rows when 16 per value reaches threadMinFlops
+      const nparts = partsFor(16 * count * per, count >> 2);
+      if (nparts === 1) ops.gather_u8(bytes.byteOffset, po, count, per, pd);
+      else {
+        const at = cuts(count, nparts, 4);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.gather_u8,
+            args: [bytes.byteOffset, po + 4 * at[t], at[t + 1] - at[t], per, pd + 4 * at[t] * per],
+            scratch: 0,
+          });
+        runParts(parts);
+      }
       back(out, pd, count * per);
     },
     convForward(x, n, c, h, w, fh, fw, pad, wt, b, f, y) {

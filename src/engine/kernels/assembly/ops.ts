@@ -68,6 +68,11 @@ export function sgd(w: usize, g: usize, lr: f64, n: i32): void {
   }
 }
 
+/** sgd with lr passed as the two halves of its bits (low, high): for threads, whose parts carry int32 arguments only. */
+export function sgd_bits(w: usize, g: usize, lrLo: i32, lrHi: i32, n: i32): void {
+  sgd(w, g, reinterpret<f64>((<i64>lrHi << 32) | <i64>(<u32>lrLo)), n);
+}
+
 // The other optimizers, two parameters at a time in f64 like the TypeScript loops (JavaScript
 // numbers are doubles; each stored value is rounded to float32 once, and read back rounded): the
 // same bits. Constants that the loops compute from their options are passed precomputed.
