@@ -6,6 +6,9 @@
 //   node scripts/bench-vs-numpy.mjs [--rounds 3] [--nets two-layer,simple-convnet] [--threads 1]
 //                                   [--reference ../shared/bench/numpy_reference.py]
 //
+// `--threads 1,2` runs ours once per thread count in each round (ours 1 thread, ours 2 threads,
+// numpy as is, numpy without OPENBLAS_*), each with its median and ratio in the result.
+//
 // The reference script is not part of this project: without it this prints why and exits 1.
 // Prints a line per run on stderr and one JSON line with the medians and ratios at the end.
 import { execFileSync } from 'node:child_process';
@@ -36,10 +39,13 @@ const median = (xs) => {
 };
 const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
 
-function ours(net) {
+const threadCounts = args.threads.split(',').map(Number);
+if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1)) throw new Error(`bad --threads ${args.threads}`);
+
+function ours(net, threads) {
   const out = execFileSync(
     process.execPath,
-    [path.join(repo, 'bin', 'scratchnet.js'), 'bench', '--net', net, '--threads', args.threads, '--json'],
+    [path.join(repo, 'bin', 'scratchnet.js'), 'bench', '--net', net, '--threads', String(threads), '--json'],
     { cwd: repo, encoding: 'utf8' },
   );
   return lastJson(out).samplesPerSecond.median;
@@ -57,24 +63,42 @@ function numpy(net, clean) {
 
 const result = {
   date: new Date().toISOString(),
-  threads: Number(args.threads),
+  threads: threadCounts.length === 1 ? threadCounts[0] : threadCounts,
   loadavgBefore: os.loadavg().map((x) => +x.toFixed(2)),
   nets: {},
 };
 for (const net of args.nets.split(',')) {
   if (!NUMPY_NAME[net]) throw new Error(`unknown net ${net}`);
-  const runs = { ours: [], numpyAsIs: [], numpyClean: [] };
+  // `ours` is the first thread count's runs (as before); with several, `ours<T>t` per count
+  const key = (t, i) => (i === 0 ? 'ours' : `ours${t}t`);
+  const runs = { numpyAsIs: [], numpyClean: [] };
+  threadCounts.forEach((t, i) => (runs[key(t, i)] = []));
   for (let r = 0; r < rounds; r++) {
-    runs.ours.push(ours(net));
+    const mine = threadCounts.map((t, i) => {
+      const v = ours(net, t);
+      runs[key(t, i)].push(v);
+      return `ours ${t} thread${t === 1 ? '' : 's'} ${Math.round(v)}`;
+    });
     runs.numpyAsIs.push(numpy(net, false));
     runs.numpyClean.push(numpy(net, true));
     console.error(
-      `${net} round ${r + 1}: ours ${Math.round(runs.ours[r])}, numpy as is ${Math.round(runs.numpyAsIs[r])}, numpy without OPENBLAS_CORETYPE/L2_SIZE ${Math.round(runs.numpyClean[r])} samples/s (load ${os.loadavg()[0].toFixed(2)})`,
+      `${net} round ${r + 1}: ${mine.join(', ')}, numpy as is ${Math.round(runs.numpyAsIs[r])}, numpy without OPENBLAS_CORETYPE/L2_SIZE ${Math.round(runs.numpyClean[r])} samples/s (load ${os.loadavg()[0].toFixed(2)})`,
     );
   }
-  const m = { ours: median(runs.ours), numpyAsIs: median(runs.numpyAsIs), numpyClean: median(runs.numpyClean) };
+  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
   const faster = Math.max(m.numpyAsIs, m.numpyClean);
-  result.nets[net] = { runs, medians: m, ratioToFasterNumpy: +(m.ours / faster).toFixed(2) };
+  const ratios = Object.fromEntries(
+    threadCounts.map((t, i) => [
+      threadCounts.length === 1 ? 'ratioToFasterNumpy' : `ratio${t}t`,
+      +(m[key(t, i)] / faster).toFixed(2),
+    ]),
+  );
+  result.nets[net] = {
+    runs,
+    medians: m,
+    ...(threadCounts.length > 1 ? { ratioToFasterNumpy: ratios[`ratio${threadCounts[0]}t`] } : {}),
+    ...ratios,
+  };
 }
 result.loadavgAfter = os.loadavg().map((x) => +x.toFixed(2));
 console.log(JSON.stringify(result));

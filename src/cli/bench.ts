@@ -5,7 +5,7 @@
  */
 import { loadDataset } from '../engine/data/dataset';
 import { gemmBackend } from '../engine/gemm';
-import { useFastKernels } from '../engine/kernels/select';
+import { currentArena, useFastKernels } from '../engine/kernels/select';
 import type { WasmGemm } from '../engine/kernels/wasmGemm';
 import { buildNetwork } from '../engine/network';
 import { simpleConvNetSpec } from '../engine/presets';
@@ -45,12 +45,13 @@ export function benchCommand(argv: string[]): void {
   if (!(windowS > 0)) throw new UsageError('bench: --window-seconds must be positive');
   const threads = positiveInt(flags, 'threads', 'bench') ?? 1;
   if (threads > MAX_THREADS) throw new UsageError(`bench: --threads must be at most ${MAX_THREADS}, got ${threads}`);
+  let choice: ReturnType<typeof useFastKernels> | undefined;
   if (threads > 1) {
     // The CLI installed the single-threaded kernels at start; install the threaded backend instead.
     if (process.env.SCRATCHNET_KERNELS === 'typescript') {
       throw new UsageError('bench: --threads above 1 needs the WebAssembly kernels, but SCRATCHNET_KERNELS=typescript is set');
     }
-    const choice = useFastKernels('auto', threads);
+    choice = useFastKernels('auto', threads);
     if (choice.threads !== threads) {
       throw new UsageError(`bench: --threads ${threads} is not available here: ${choice.warning ?? `the ${choice.name} kernels run 1 thread`}`);
     }
@@ -76,18 +77,23 @@ export function benchCommand(argv: string[]): void {
     if (!flags.json) process.stderr.write(`window ${w + 1}/${windows}: ${fmt(rates[w], 4)} samples/s\n`);
   }
   const backend = gemmBackend() as Partial<WasmGemm>;
+  const arena = threads > 1 && choice?.name.includes('arena') ? currentArena() : undefined;
   const result = {
     net: name,
     samplesPerSecond: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
     peakRssMB: Math.round(peakRss / 1048576),
     threads,
     gemm: gemmBackend().name,
+    ...(choice ? { kernels: choice.name } : {}),
     itersPerWindow: perWindow,
-    // products handed to the worker thread(s), and how many of those the calling thread ran itself
-    // because the worker had not started them (a busy machine): see docs/PERFORMANCE.md, Threads
-    ...(threads > 1 && backend.threadStats ? { threadParts: { ...backend.threadStats } } : {}),
+    // With the arena's threads: kernel calls split, their parts, the parts the helper ran, and how
+    // often the calling thread backed off (helper descheduled) and ran calls alone (docs/PERFORMANCE.md).
+    // With the copying threaded GEMM (no arena): parts posted and taken back.
+    ...(threads > 1 && arena ? { threadParts: arena.threadStats() } : {}),
+    ...(threads > 1 && !arena && backend.threadStats ? { threadParts: { ...backend.threadStats } } : {}),
   };
   if (threads > 1) backend.dispose?.();
+  arena?.disposeThreads();
   if (flags.json) emitJson(result);
   else console.log(`${name}: median ${fmt(result.samplesPerSecond.median, 4)} samples/s (min ${fmt(result.samplesPerSecond.min, 4)}, max ${fmt(result.samplesPerSecond.max, 4)}), peak RSS ${result.peakRssMB} MB, GEMM ${result.gemm}`);
 }

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { loadDataset } from '../engine/data/dataset';
 import { encodeRun } from '../shared/runFile';
 import { buildNetwork } from '../engine/network';
+import { useFastKernels } from '../engine/kernels/select';
 import { Trainer } from '../engine/trainer';
 import { parseFlags, positiveInt, UsageError } from './args';
 import { emitJson, fmt, Progress } from './output';
@@ -15,6 +16,7 @@ export const TRAIN_FLAGS = {
   epochs: 'int',
   batch: 'int',
   seed: 'int',
+  threads: 'int',
   'train-limit': 'int',
   'test-limit': 'int',
   'data-dir': 'string',
@@ -31,6 +33,14 @@ export function trainCommand(argv: string[]): void {
   if (iterations !== undefined && epochs !== undefined) throw new UsageError('train: give --iterations or --epochs, not both');
   const seed = flags.seed === undefined ? (spec.training?.seed ?? 0) : (flags.seed as number);
   if (seed < 0) throw new UsageError(`train: --seed must be ≥ 0, got ${seed}`);
+  const threads = positiveInt(flags, 'threads', 'train') ?? 1;
+  if (threads > 16) throw new UsageError(`train: --threads must be at most 16, got ${threads}`);
+  if (threads > 1 && process.env.SCRATCHNET_KERNELS !== 'typescript') {
+    // the CLI installed the single-threaded kernels at start; split the big kernels over threads
+    // (the same results bit for bit: docs/PERFORMANCE.md)
+    const choice = useFastKernels('auto', threads);
+    if (choice.warning) process.stderr.write(`scratchnet: ${choice.warning}\n`);
+  }
   const data = loadDataset({
     dir: typeof flags['data-dir'] === 'string' ? flags['data-dir'] : undefined,
     trainLimit: positiveInt(flags, 'train-limit', 'train'),

@@ -42,8 +42,9 @@ export interface RunOptions {
   /** Start paused, before the first iteration. */
   startPaused?: boolean;
   /**
-   * Threads the worker's matrix products may use (the `scratchnet.threads` setting; default 1: on
-   * two cores the second belongs to the editor). Read when the worker starts.
+   * Threads the worker's big kernels (products, convolution, pooling) may use (the
+   * `scratchnet.threads` setting; default 1: on two cores the second belongs to the editor). The
+   * results are the same bits on any count. Read when the worker starts.
    */
   threads?: number;
 }

@@ -5,8 +5,11 @@
  * own. Per part the median over the timed steps (the machine is shared: medians, not means).
  *
  *   npx tsx src/engine/kernels/profileStep.ts [--net two-layer|simple-convnet] [--steps N] [--ts] [--json]
+ *     [--threads N] [--parts P] [--min-flops F]
  *
- * `--ts` profiles the TypeScript kernels instead of the WebAssembly ones.
+ * `--ts` profiles the TypeScript kernels instead of the WebAssembly ones. `--threads N` splits the
+ * arena's big kernels over N threads, in `--parts P` parts (default 4) when a kernel does at least
+ * `--min-flops F` (default 1e6; see `WasmArena.threadParts` and `threadMinFlops`).
  */
 import { loadDataset } from '../data/dataset';
 import { gemmBackend } from '../gemm';
@@ -16,7 +19,7 @@ import { buildNetwork, type Network } from '../network';
 import { simpleConvNetSpec } from '../presets';
 import type { NetworkSpec } from '../spec';
 import { Trainer } from '../trainer';
-import { useFastKernels } from './select';
+import { currentArena, useFastKernels } from './select';
 
 export const PROFILE_NETS: Record<string, NetworkSpec> = {
   'two-layer': {
@@ -42,6 +45,8 @@ export interface StepProfile {
   /** Median of whole steps (timed separately from the parts). */
   stepMs: number;
   samplesPerSecond: number;
+  /** With threads: kernel calls split, their parts, and the parts the helpers ran. */
+  threadStats?: import('./wasmArena').ArenaThreadStats;
 }
 
 function median(s: number[]): number {
@@ -109,8 +114,18 @@ function timedStep(trainer: Trainer, net: Network, into: Map<string, number[]>):
 }
 
 /** Profiles `steps` training steps of a benchmark net after a warm-up. */
-export function profileStep(name: string, steps = 60, kernels: 'auto' | 'typescript' = 'auto'): StepProfile {
-  const choice = useFastKernels(kernels);
+export function profileStep(
+  name: string,
+  steps = 60,
+  kernels: 'auto' | 'typescript' = 'auto',
+  threads = 1,
+  tuning: { parts?: number; minFlops?: number } = {},
+): StepProfile {
+  const choice = useFastKernels(kernels, threads);
+  if (choice.warning) console.warn(choice.warning);
+  const arena = currentArena();
+  if (arena && tuning.parts !== undefined) arena.threadParts = tuning.parts;
+  if (arena && tuning.minFlops !== undefined) arena.threadMinFlops = tuning.minFlops;
   const data = loadDataset({ testLimit: 1 });
   const net = buildNetwork(PROFILE_NETS[name], { seed: 0 });
   const trainer = new Trainer(net, data.train, data.test, {
@@ -136,6 +151,7 @@ export function profileStep(name: string, steps = 60, kernels: 'auto' | 'typescr
     rows,
     stepMs,
     samplesPerSecond: 100000 / stepMs,
+    ...(arena && arena.threads > 1 ? { threadStats: arena.threadStats() } : {}),
   };
 }
 
@@ -150,6 +166,13 @@ export function formatProfile(p: StepProfile): string {
     ...p.rows.map((r) => `| ${r.part} | ${r.ms.toFixed(3)} | ${((100 * r.ms) / sum).toFixed(1)}% |`),
     `| sum of parts | ${sum.toFixed(3)} | |`,
   ];
+  if (p.threadStats)
+    lines.push(
+      '',
+      `split kernel calls ${p.threadStats.jobs}, parts ${p.threadStats.parts}, run by the helpers ${p.threadStats.helperParts}; ` +
+        `back-offs ${p.threadStats.backoffs}, calls run alone ${p.threadStats.jobsAlone}; ` +
+        `the caller waited for the helper ${((100 * p.threadStats.waitMs) / Math.max(1e-9, p.threadStats.jobMs)).toFixed(1)}% of the split calls' time`,
+    );
   return lines.join('\n');
 }
 
@@ -157,10 +180,17 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   const ni = args.indexOf('--net');
   const si = args.indexOf('--steps');
+  const opt = (flag: string): number | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? Number(args[i + 1]) : undefined;
+  };
   const nets = ni >= 0 ? [args[ni + 1]] : Object.keys(PROFILE_NETS);
   for (const n of nets) {
     const steps = si >= 0 ? Number(args[si + 1]) : n === 'two-layer' ? 400 : 40;
-    const p = profileStep(n, steps, args.includes('--ts') ? 'typescript' : 'auto');
+    const p = profileStep(n, steps, args.includes('--ts') ? 'typescript' : 'auto', opt('--threads') ?? 1, {
+      parts: opt('--parts'),
+      minFlops: opt('--min-flops'),
+    });
     console.log(args.includes('--json') ? JSON.stringify(p) : formatProfile(p) + '\n');
   }
 }

@@ -33,10 +33,12 @@ export interface KernelChoice {
  * The arena is created once per process and reused. Install before building networks: buffers
  * allocated before stay where they are (and are copied in and out of the kernels).
  *
- * `threads` > 1 installs the GEMM that splits big products over that many threads
- * (`createWasmGemm({ threads })`, worker threads on a shared memory of its own, so it copies its
- * operands) beside the arena's other kernels; where that build cannot run, the single-threaded
- * kernels are installed with a warning (the returned `threads` says which).
+ * `threads` > 1 splits the arena's big kernels (products, convolution, pooling) over that many
+ * threads, the calling one included: helper worker threads on the arena's own shared memory, no
+ * copies (`WasmArena.setThreads`); every split kernel gives the same bits as on one thread. Where the
+ * helpers cannot start, the single-threaded arena is installed with a warning (the returned
+ * `threads` says which). Where the arena itself is missing, the copying threaded GEMM
+ * (`createWasmGemm({ threads })`) is tried.
  */
 export function useFastKernels(prefer: 'auto' | 'typescript' = 'auto', threads = 1): KernelChoice {
   if (prefer === 'typescript') {
@@ -46,19 +48,28 @@ export function useFastKernels(prefer: 'auto' | 'typescript' = 'auto', threads =
   }
   arena ??= createWasmArena();
   let warning: string | undefined;
-  if (threads > 1) {
+  if (arena) {
+    const got = arena.setThreads(threads);
+    if (got !== threads && threads > 1)
+      warning = `WebAssembly threads unavailable here (${arena.threadsUnavailableReason ?? 'unknown reason'}); using ${got} thread${got === 1 ? '' : 's'}`;
+  } else if (threads > 1) {
     const wasm = createWasmGemm({ threads });
     if (wasm) {
       setGemmBackend(wasm);
-      setFloat32Kernels(arena?.kernels);
-      return { name: wasm.name, threads: wasm.threads };
+      setFloat32Kernels(undefined);
+      return {
+        name: wasm.name,
+        threads: wasm.threads,
+        warning: `WebAssembly arena unavailable (${wasmArenaUnavailableReason() ?? 'unknown reason'}); the threaded GEMM copies its operands and the other float32 kernels run in TypeScript`,
+      };
     }
     warning = `WebAssembly threads unavailable here (the shared-memory kernel did not load); using 1 thread`;
   }
   if (arena) {
     setGemmBackend(arena.gemm);
     setFloat32Kernels(arena.kernels);
-    return { name: arena.name, threads: 1, ...(warning ? { warning } : {}) };
+    const n = arena.threads;
+    return { name: n > 1 ? `${arena.name}-${n}threads` : arena.name, threads: n, ...(warning ? { warning } : {}) };
   }
   setFloat32Kernels(undefined);
   const wasm = createWasmGemm();
@@ -67,7 +78,12 @@ export function useFastKernels(prefer: 'auto' | 'typescript' = 'auto', threads =
     return {
       name: wasm.name,
       threads: 1,
-      warning: `WebAssembly arena unavailable (${wasmArenaUnavailableReason() ?? 'unknown reason'}); the GEMM copies its operands and the other float32 kernels run in TypeScript`,
+      warning: [
+        warning,
+        `WebAssembly arena unavailable (${wasmArenaUnavailableReason() ?? 'unknown reason'}); the GEMM copies its operands and the other float32 kernels run in TypeScript`,
+      ]
+        .filter(Boolean)
+        .join('; '),
     };
   }
   setGemmBackend(typescriptGemm);

@@ -16,6 +16,15 @@
  */
 import { typescriptGemm, type GemmBackend } from '../gemm';
 import type { Arr } from '../tensor';
+import {
+  CONTROL_BYTES,
+  MAX_HELPERS,
+  MAX_PARTS,
+  PART_KERNELS,
+  startArenaThreads,
+  type ArenaThreads,
+  type Part,
+} from './arenaThreads';
 import type { Float32Kernels } from './fast';
 import { wasmGemmUnavailableReason, wasmRelaxedSimdAvailable } from './wasmGemm';
 
@@ -32,6 +41,7 @@ interface OpsExports {
   relu_fwd(x: Ptr, y: Ptr, n: number): void;
   relu_bwd(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
   sgd(w: Ptr, g: Ptr, lr: number, n: number): void;
+  sgd_bits(w: Ptr, g: Ptr, lrLo: number, lrHi: number, n: number): void;
   momentum(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, n: number): void;
   nesterov(w: Ptr, g: Ptr, v: Ptr, lr: number, a: number, aa: number, c: number, n: number): void;
   adagrad_rmsprop(w: Ptr, g: Ptr, h: Ptr, lr: number, r: number, q: number, eps: number, rms: number, n: number): void;
@@ -53,7 +63,7 @@ interface OpsExports {
   fill_rows(b: Ptr, out: Ptr, rows: number, cols: number): void;
   fill_blocks(b: Ptr, out: Ptr, n: number, f: number, p: number): void;
   col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
-  block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number): void;
+  block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number, j0: number, j1: number): void;
   gather_u8(src: Ptr, order: Ptr, count: number, per: number, dst: Ptr): void;
   conv_fwd(
     x: Ptr,
@@ -85,6 +95,8 @@ interface OpsExports {
     f: number,
     dw: Ptr,
     xp: Ptr,
+    g0: number,
+    g1: number,
   ): void;
   im2col(
     x: Ptr,
@@ -139,12 +151,26 @@ interface OpsExports {
     y: Ptr,
     arg: Ptr,
     relu: number,
+    p0: number,
+    p1: number,
   ): void;
   maxpool_bwd(dy: Ptr, arg: Ptr, nq: number, dx: Ptr, nx: number, x: Ptr): void;
-  maxpool2_bwd(dy: Ptr, arg: Ptr, planes: number, h: number, w: number, oh: number, ow: number, dx: Ptr, x: Ptr): void;
+  maxpool2_bwd(
+    dy: Ptr,
+    arg: Ptr,
+    planes: number,
+    h: number,
+    w: number,
+    oh: number,
+    ow: number,
+    dx: Ptr,
+    x: Ptr,
+    p0: number,
+    p1: number,
+  ): void;
   count_nonzero(a: Ptr, n: number): number;
   spmm_nn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
-  spmm_tn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr): void;
+  spmm_tn(a: Ptr, b: Ptr, c: Ptr, m: number, k: number, n: number, acc: number, list: Ptr, lda: number): void;
 }
 
 interface Modules {
@@ -166,6 +192,23 @@ export interface WasmArenaOptions {
   sparseMaxDensity?: number;
 }
 
+/** What the arena's threads did so far (`WasmArena.threadStats`). */
+export interface ArenaThreadStats {
+  /** Kernel calls split into parts. */
+  jobs: number;
+  /** Parts of those calls. */
+  parts: number;
+  /** Parts the helper thread ran (the calling thread ran the others). */
+  helperParts: number;
+  /** Times the calling thread waited too long for the helper and backed off. */
+  backoffs: number;
+  /** Split kernel calls run on the calling thread alone while backing off. */
+  jobsAlone: number;
+  /** Milliseconds the calling thread waited for the helper's last parts, and spent in split calls. */
+  waitMs: number;
+  jobMs: number;
+}
+
 export interface WasmArena {
   readonly name: string;
   readonly variant: 'simd' | 'relaxed';
@@ -178,6 +221,33 @@ export interface WasmArena {
   sparseMaxDensity: number;
   /** Whether the array lies in the arena (kernels then use it in place). */
   contains(a: ArrayBufferView): boolean;
+  /**
+   * Splits the big kernels (dense and sparse products, the direct convolution and its weight
+   * gradient, the bias sums of a convolution, 2×2 max pooling fused with ReLU) over `n` threads,
+   * the calling one included (default 1; at most 16). With n > 1, n − 1 helper worker threads are
+   * started on this arena's memory (once; ended and restarted when n changes). Every split kernel gives the same bits as unsplit, whoever runs
+   * which part. Returns the threads now used: 1 when the helper cannot start here
+   * (`threadsUnavailableReason`).
+   */
+  setThreads(n: number): number;
+  readonly threads: number;
+  /** Why `setThreads(2)` fell back to 1, if it did. */
+  readonly threadsUnavailableReason: string | undefined;
+  /** Parts a split kernel is cut into (default 4, at most 63), claimed by the threads as they come free. */
+  threadParts: number;
+  /**
+   * Kernel calls under this much work stay on the calling thread (default 10⁶): flops for dense
+   * products and convolutions, 2·non-zeros·n for sparse products, 2 per value for sums and pooling.
+   */
+  threadMinFlops: number;
+  threadStats(): ArenaThreadStats;
+  /**
+   * Whether the calling thread runs split kernels alone for a while when the helper looks
+   * descheduled (default true; see arenaThreads.ts). Off, every split kernel is handed to the helper.
+   */
+  threadBackoff: boolean;
+  /** Ends the helper thread (if any); the arena runs on one thread afterwards. */
+  disposeThreads(): void;
   /** Bytes of memory held, and bytes in live blocks. */
   stats(): { memoryBytes: number; liveBytes: number; freeBlocks: number; sparseProducts: number };
 }
@@ -230,6 +300,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let memory: WebAssembly.Memory;
   let g: GemmExports;
   let ops: OpsExports;
+  let gemmModule: WebAssembly.Module;
+  let opsModule: WebAssembly.Module;
   try {
     memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const imports = {
@@ -240,8 +312,10 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
         },
       },
     };
-    g = new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), imports).exports as unknown as GemmExports;
-    ops = new WebAssembly.Instance(new WebAssembly.Module(opsBytes), imports).exports as unknown as OpsExports;
+    gemmModule = new WebAssembly.Module(gemmBytes);
+    opsModule = new WebAssembly.Module(opsBytes);
+    g = new WebAssembly.Instance(gemmModule, imports).exports as unknown as GemmExports;
+    ops = new WebAssembly.Instance(opsModule, imports).exports as unknown as OpsExports;
   } catch (e) {
     unavailable = `shared WebAssembly memory failed: ${(e as Error).message}`;
     return undefined;
@@ -351,6 +425,131 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     return scratch.list;
   }
 
+  // ---- threads (arenaThreads.ts) ---------------------------------------------------------------
+  let pool: ArenaThreads | undefined;
+  let threads = 1;
+  let threadsUnavailable: string | undefined;
+  let threadParts = 4;
+  let threadMinFlops = 1e6;
+  const lrBits = new Float64Array(1);
+  const lrWords = new Int32Array(lrBits.buffer);
+  let backoff = true;
+  const K = Object.fromEntries(PART_KERNELS.map((name, i) => [name, i])) as Record<
+    (typeof PART_KERNELS)[number],
+    number
+  >;
+  const localFns = PART_KERNELS.map((name) =>
+    name === 'gemm' ? kernel : (ops as unknown as Record<string, (...a: number[]) => void>)[name],
+  );
+  function setThreads(n: number): number {
+    const want = Math.max(1, Math.floor(n));
+    if (want === 1) {
+      threads = 1;
+      return 1;
+    }
+    const helpers = Math.min(MAX_HELPERS, want - 1);
+    if (pool && pool.threads !== helpers + 1) {
+      pool.dispose();
+      pool = undefined;
+    }
+    if (!pool) {
+      try {
+        const ctl = allocBlock(CONTROL_BYTES).off;
+        pool = startArenaThreads(memory, gemmModule, opsModule, localFns, ctl, helpers, (bytes) => {
+          const blk = allocBlock(bytes);
+          return { off: blk.off, release: () => freeBlock(blk.off, blk.size) };
+        });
+      } catch (e) {
+        threadsUnavailable = `the helper thread did not start: ${(e as Error).message}`;
+        threads = 1;
+        return 1;
+      }
+    }
+    pool.backoff = backoff;
+    threads = pool.threads;
+    return threads;
+  }
+  /** Parts for this much work (flops, or a proxy): 1 (not split) below threadMinFlops or on one thread. */
+  function partsFor(work: number, most: number): number {
+    if (threads < 2 || work < threadMinFlops) return 1;
+    return Math.max(1, Math.min(threadParts, most, MAX_PARTS));
+  }
+  /** Boundaries of `parts` pieces of [0, total), each but the last a multiple of `align`. */
+  function cuts(total: number, parts: number, align: number): number[] {
+    const at = [0];
+    for (let t = 1; t < parts; t++) {
+      const x = Math.min(total, Math.round((total * t) / parts / align) * align);
+      if (x > at[at.length - 1]) at.push(x);
+    }
+    if (total > at[at.length - 1]) at.push(total);
+    return at;
+  }
+  /** Runs the parts, split over the threads (or just the one part here). */
+  function runParts(parts: Part[]): void {
+    if (parts.length === 1 || !pool) {
+      const base = pool ? pool.scratch(0) : 0;
+      for (const p of parts) {
+        const a = p.args.map((v, j) => ((p.scratch >> j) & 1 ? v + base : v));
+        localFns[p.kind](...a);
+      }
+      return;
+    }
+    pool.run(parts);
+  }
+
+  /** A dense product on arena offsets, split over the threads when big enough. */
+  function denseProduct(
+    ta: number,
+    tb: number,
+    m: number,
+    k: number,
+    n: number,
+    pa: Ptr,
+    pb: Ptr,
+    pc: Ptr,
+    acc: number,
+  ): void {
+    const lda = ta ? m : k;
+    const ldb = tb ? k : n;
+    const nparts = partsFor(2 * m * k * n, Math.max(m >> 2, n >> 3));
+    if (nparts === 1) {
+      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+      return;
+    }
+    // Split the dimension whose packing the parts would otherwise repeat least: splitting n makes
+    // every part pack all of A (m·k), splitting m every part pack all of B (k·n). Rows in multiples
+    // of 4 and columns in multiples of 8 (the micro-tile), so each part's tiles are the unsplit ones.
+    // Parts of at most 32 columns would make the kernel read A in place instead of packing it
+    // (assembly/gemm.ts NA): measured 1.5× instead of 2× on 100×4320×100, so split m there.
+    const narrow = n > 32 && n / nparts <= 32 && m >= 4 * nparts;
+    const splitN = n >= 8 * nparts && (m * k <= k * n || m < 4 * nparts) && !narrow;
+    const parts: Part[] = [];
+    const at = splitN ? cuts(n, nparts, 8) : cuts(m, nparts, 4);
+    // thread scratch: tmp (128 B), packed A (KC·MC floats), packed B (KC·round8(n) floats)
+    const apOff = 128;
+    const bpOff = 128 + KC * MC * 4;
+    for (let t = 0; t + 1 < at.length; t++) {
+      const lo = at[t];
+      const hi = at[t + 1];
+      if (splitN) {
+        const bo = pb + 4 * (tb ? lo * ldb : lo);
+        parts.push({
+          kind: K.gemm,
+          args: [ta, tb, m, k, hi - lo, pa, lda, bo, ldb, pc + 4 * lo, n, acc, bpOff, apOff, 0],
+          scratch: 0b111 << 12,
+        });
+      } else {
+        const ao = pa + 4 * (ta ? lo : lo * lda);
+        parts.push({
+          kind: K.gemm,
+          args: [ta, tb, hi - lo, k, n, ao, lda, pb, ldb, pc + 4 * lo * n, n, acc, bpOff, apOff, 0],
+          scratch: 0b111 << 12,
+        });
+      }
+    }
+    runParts(parts);
+  }
+
   function run(form: Form, a: Arr, b: Arr, c: Arr, m: number, k: number, n: number, accumulate: boolean): void {
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
       typescriptGemm[form](a, b, c, m, k, n, accumulate);
@@ -374,6 +573,10 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       return;
     }
     gemmScratch(n);
+    const split = threads > 1 && 2 * m * k * n >= threadMinFlops;
+    // per-thread scratch: the dense kernel's packing areas, or a sparse product's lists (bounded by
+    // every entry of A being listed)
+    if (split) pool?.scratch(Math.max(128 + KC * MC * 4 + KC * round(n, 8) * 4, (3 * m + k + 8) * 8 + na * 8));
     // reserve every staging block before taking offsets (an allocation may grow the memory)
     const pa = src(a, 0, na);
     const pb = src(b, 1, nb);
@@ -383,12 +586,34 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       form !== 'nt' && sparseMaxDensity > 0 && n >= 32 && n <= 64 && na >= 4096 ? ops.count_nonzero(pa, na) : na;
     if (nnz <= sparseMaxDensity * na) {
       sparseProducts++;
-      if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
-      else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 1 + nnz + m + 4 + 2));
+      // rows of C are independent (each summed over A's non-zeros in order): split them
+      const nparts = split ? partsFor(2 * nnz * n, m >> 2) : 1;
+      if (nparts === 1) {
+        if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
+        else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 1 + nnz + m + 4 + 2), m);
+      } else {
+        const at = cuts(m, nparts, 4);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++) {
+          const lo = at[t];
+          const rows = at[t + 1] - lo;
+          if (form === 'nn')
+            parts.push({
+              kind: K.spmm_nn,
+              args: [pa + 4 * lo * k, pb, pc + 4 * lo * n, rows, k, n, acc, 0],
+              scratch: 1 << 7,
+            });
+          else
+            parts.push({
+              kind: K.spmm_tn,
+              args: [pa + 4 * lo, pb, pc + 4 * lo * n, rows, k, n, acc, 0, m],
+              scratch: 1 << 7,
+            });
+        }
+        runParts(parts);
+      }
     } else {
-      const ta = form === 'tn' ? 1 : 0;
-      const tb = form === 'nt' ? 1 : 0;
-      kernel(ta, tb, m, k, n, pa, ta ? m : k, pb, tb ? k : n, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+      denseProduct(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, m, k, n, pa, pb, pc, acc);
     }
     back(c, pc, nc);
   }
@@ -444,7 +669,21 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('sgd', g, n);
       const pg = src(g, 0, n);
       const pw = dst(w, 1, n, true);
-      ops.sgd(pw, pg, lr, n);
+      // elementwise and memory-bound: split (in multiples of 4 values) when 8·n reaches threadMinFlops
+      const nparts = partsFor(8 * n, n >> 2);
+      if (nparts === 1) ops.sgd(pw, pg, lr, n);
+      else {
+        lrBits[0] = lr;
+        const at = cuts(n, nparts, 4);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.sgd_bits,
+            args: [pw + 4 * at[t], pg + 4 * at[t], lrWords[0], lrWords[1], at[t + 1] - at[t]],
+            scratch: 0,
+          });
+        runParts(parts);
+      }
       back(w, pw, n);
     },
     momentum(w, g, v, lr, a) {
@@ -524,7 +763,16 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('bias gradient', db, f);
       const pd = src(d, 0, n * f * p);
       const pb = dst(db, 1, f);
-      ops.block_sums(pd, pb, n, f, p);
+      // filters are independent: split them (a proxy for the work: 2 "flops" a value)
+      const nparts = partsFor(2 * n * f * p, f);
+      if (nparts === 1) ops.block_sums(pd, pb, n, f, p, 0, f);
+      else {
+        const at = cuts(f, nparts, 1);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({ kind: K.block_sums, args: [pd, pb, n, f, p, at[t], at[t + 1]], scratch: 0 });
+        runParts(parts);
+      }
       back(db, pb, f);
     },
     pixelBytes(pixels) {
@@ -549,7 +797,20 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
       const po = src(order, 0, count);
       const pd = dst(out, 1, count * per);
-      ops.gather_u8(bytes.byteOffset, po, count, per, pd);
+      // random rows from DRAM, latency-bound: split by rows when 16 per value reaches threadMinFlops
+      const nparts = partsFor(16 * count * per, count >> 2);
+      if (nparts === 1) ops.gather_u8(bytes.byteOffset, po, count, per, pd);
+      else {
+        const at = cuts(count, nparts, 4);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.gather_u8,
+            args: [bytes.byteOffset, po + 4 * at[t], at[t + 1] - at[t], per, pd + 4 * at[t] * per],
+            scratch: 0,
+          });
+        runParts(parts);
+      }
       back(out, pd, count * per);
     },
     convForward(x, n, c, h, w, fh, fw, pad, wt, b, f, y) {
@@ -563,6 +824,47 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('conv b', b, f);
       need('conv out', y, n * f * oh * ow);
       const groups = (f + 3) >> 2;
+      const nparts = partsFor(2 * n * f * k * oh * ow, n);
+      if (nparts > 1) {
+        // samples are independent: each part a range of them, with its thread's scratch (the
+        // repacked filters, the padded sample)
+        const bqOff = round(groups * k * 16, ALIGN);
+        const xpOff = bqOff + round(groups * 16, ALIGN);
+        pool?.scratch(xpOff + c * (h + 2 * pad) * (w + 2 * pad) * 4 + SLACK);
+        const px = src(x, 0, n * c * h * w);
+        const pw = src(wt, 1, f * k);
+        const pb = src(b, 2, f);
+        const py = dst(y, 3, n * f * oh * ow);
+        const at = cuts(n, nparts, 1);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++) {
+          const lo = at[t];
+          parts.push({
+            kind: K.conv_fwd,
+            args: [
+              px + 4 * lo * c * h * w,
+              at[t + 1] - lo,
+              c,
+              h,
+              w,
+              fh,
+              fw,
+              pad,
+              pw,
+              pb,
+              f,
+              py + 4 * lo * f * oh * ow,
+              0,
+              bqOff,
+              xpOff,
+            ],
+            scratch: pad > 0 ? 0b111 << 12 : 0b11 << 12,
+          });
+        }
+        runParts(parts);
+        back(y, py, n * f * oh * ow);
+        return;
+      }
       // scratch first (allocations may grow the memory), then the operands
       const wq = stageBlock(4, groups * k * 16);
       const bq = stageBlock(5, groups * 16);
@@ -586,7 +888,22 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const px = src(x, 0, n * c * h * w);
       const pd = src(dy, 1, n * f * oh * ow);
       const pw = dst(dw, 2, f * c * fh * fw);
-      ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp);
+      const groups = (f + 3) >> 2;
+      // groups of four filters are independent (each summed over the whole batch): split them;
+      // not with padding (each part would pad the whole batch again)
+      const nparts = pad > 0 ? 1 : partsFor(2 * n * f * c * fh * fw * oh * ow, groups);
+      if (nparts === 1) ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp, 0, groups);
+      else {
+        const at = cuts(groups, nparts, 1);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.conv_dw,
+            args: [px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, at[t], at[t + 1]],
+            scratch: 0,
+          });
+        runParts(parts);
+      }
       back(dw, pw, f * c * fh * fw);
     },
     im2col(x, n, c, h, w, fh, fw, stride, pad, col) {
@@ -626,8 +943,18 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const py = dst(y, 1, nq);
       const pa = dst(arg, 2, nq);
       const r = relu ? 1 : 0;
-      if (fh === 2 && fw === 2 && stride === 2 && pad === 0) ops.maxpool2_fwd(px, planes, h, w, oh, ow, py, pa, r);
-      else ops.maxpool_fwd(px, planes, h, w, fh, fw, stride, pad, oh, ow, py, pa, r);
+      if (fh === 2 && fw === 2 && stride === 2 && pad === 0) {
+        // planes are independent: split them (a proxy for the work: 2 "flops" an input value)
+        const at = cuts(planes, partsFor(2 * planes * h * w, planes), 1);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.maxpool2_fwd,
+            args: [px, planes, h, w, oh, ow, py, pa, r, at[t], at[t + 1]],
+            scratch: 0,
+          });
+        runParts(parts);
+      } else ops.maxpool_fwd(px, planes, h, w, fh, fw, stride, pad, oh, ow, py, pa, r);
       back(y, py, nq);
       back(arg, pa, nq);
     },
@@ -650,7 +977,15 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const px = dst(dx, 2);
       if (window2) {
         const [planes, h, w] = window2;
-        ops.maxpool2_bwd(pd, pa, planes, h, w, h >> 1, w >> 1, px, pr);
+        const at = cuts(planes, partsFor(2 * planes * h * w, planes), 1);
+        const parts: Part[] = [];
+        for (let t = 0; t + 1 < at.length; t++)
+          parts.push({
+            kind: K.maxpool2_bwd,
+            args: [pd, pa, planes, h, w, h >> 1, w >> 1, px, pr, at[t], at[t + 1]],
+            scratch: 0,
+          });
+        runParts(parts);
       } else ops.maxpool_bwd(pd, pa, nq, px, dx.length, pr);
       back(dx, px);
     },
@@ -668,6 +1003,40 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     },
     set sparseMaxDensity(d: number) {
       sparseMaxDensity = d;
+    },
+    setThreads,
+    get threads() {
+      return threads;
+    },
+    get threadsUnavailableReason() {
+      return threadsUnavailable;
+    },
+    get threadParts() {
+      return threadParts;
+    },
+    set threadParts(p: number) {
+      threadParts = Math.max(1, Math.min(MAX_PARTS, Math.floor(p)));
+    },
+    get threadMinFlops() {
+      return threadMinFlops;
+    },
+    set threadMinFlops(f: number) {
+      threadMinFlops = f;
+    },
+    get threadBackoff() {
+      return backoff;
+    },
+    set threadBackoff(on: boolean) {
+      backoff = on;
+      if (pool) pool.backoff = on;
+    },
+    threadStats: () => ({
+      ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0 }),
+    }),
+    disposeThreads() {
+      pool?.dispose();
+      pool = undefined;
+      threads = 1;
     },
     stats: () => ({ memoryBytes: memory.buffer.byteLength, liveBytes, freeBlocks, sparseProducts }),
   };

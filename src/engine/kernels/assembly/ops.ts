@@ -68,6 +68,11 @@ export function sgd(w: usize, g: usize, lr: f64, n: i32): void {
   }
 }
 
+/** sgd with lr passed as the two halves of its bits (low, high): for threads, whose parts carry int32 arguments only. */
+export function sgd_bits(w: usize, g: usize, lrLo: i32, lrHi: i32, n: i32): void {
+  sgd(w, g, reinterpret<f64>((<i64>lrHi << 32) | <i64>(<u32>lrLo)), n);
+}
+
 // The other optimizers, two parameters at a time in f64 like the TypeScript loops (JavaScript
 // numbers are doubles; each stored value is rounded to float32 once, and read back rounded): the
 // same bits. Constants that the loops compute from their options are passed precomputed.
@@ -262,13 +267,14 @@ export function col_sums(d: usize, db: usize, rows: i32, cols: i32): void {
 
 /**
  * db[j] = Σ_s Σ_i d[s, j, i] over n samples of f blocks of p values (the conv layer's bias
- * gradient). Each block is summed in four f64 lanes, then added to db in sample order.
+ * gradient), for the filters j0 ≤ j < j1 (a part of the work: each filter's sum is the same whatever
+ * the range). Each block is summed in four f64 lanes, then added to db in sample order.
  */
-export function block_sums(d: usize, db: usize, n: i32, f: i32, p: i32): void {
-  for (let j = 0; j < f; j++) store<f32>(db + ((<usize>j) << 2), 0);
-  let o = d;
+export function block_sums(d: usize, db: usize, n: i32, f: i32, p: i32, j0: i32, j1: i32): void {
+  for (let j = j0; j < j1; j++) store<f32>(db + ((<usize>j) << 2), 0);
   for (let s = 0; s < n; s++) {
-    for (let j = 0; j < f; j++) {
+    for (let j = j0; j < j1; j++) {
+      let o = d + ((<usize>(s * f + j) * <usize>p) << 2);
       let a0 = f64x2.splat(0);
       let a1 = f64x2.splat(0);
       let i = 0;
@@ -489,6 +495,8 @@ export function conv_fwd(
  * filters × two neighbouring taps kx, kx + 1, summed over the whole batch along rows of four outputs,
  * then across the lanes; steps whose two input vectors are all ±0 are skipped. dW is overwritten. Scratch xp: with padding, the padded batch
  * (N·C·(H+2pad)·(W+2pad) floats). A row's last partial vector is masked on both operands.
+ * Only the groups of four filters g0 ≤ g < g1 are computed (a part of the work, for threads: a
+ * group's sums are the same whatever the range).
  */
 export function conv_dw(
   x: usize,
@@ -503,6 +511,8 @@ export function conv_dw(
   f: i32,
   dw: usize,
   xp: usize,
+  g0: i32,
+  g1: i32,
 ): void {
   const hp = h + 2 * pad;
   const wp = w + 2 * pad;
@@ -527,8 +537,7 @@ export function conv_dw(
   const full = ow & ~3;
   const rest = ow - full;
   const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
-  const groups = (f + 3) >> 2;
-  for (let g = 0; g < groups; g++) {
+  for (let g = g0; g < g1; g++) {
     const fl = min(4, f - 4 * g);
     // rows of the missing filters of the last group point at the first one; their sums are dropped
     const o1 = <usize>(fl > 1 ? 1 : 0) * outPlane * 4;
@@ -775,6 +784,7 @@ function relu_of_max(best: f32): f32 {
 /**
  * 2×2 max pooling with stride 2 and no padding, the common case, four outputs at a time with SIMD
  * (same results as maxpool_fwd: ties go to the first cell in row-major order, NaN never wins).
+ * Only the planes p0 ≤ pl < p1 (of `planes`) are done: a part of the work, for threads.
  */
 export function maxpool2_fwd(
   x: usize,
@@ -786,11 +796,13 @@ export function maxpool2_fwd(
   y: usize,
   arg: usize,
   relu: i32,
+  p0: i32,
+  p1: i32,
 ): void {
   const ninf = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
-  let q: usize = 0;
-  for (let pl = 0; pl < planes; pl++) {
+  let q: usize = <usize>p0 * <usize>oh * <usize>ow;
+  for (let pl = p0; pl < p1; pl++) {
     const base = pl * h * w;
     for (let oy = 0; oy < oh; oy++) {
       const r0 = base + 2 * oy * w;
@@ -858,6 +870,7 @@ export function maxpool2_fwd(
  * in one pass, window by window — dy[q] on the cell arg[q] names (with `x`: only if x there passed
  * the ReLU, > 0 or NaN), 0 on the other three — instead of zeroing all of dx and then scattering.
  * Cells outside every window (an odd last row or column) are zeroed. The same values as maxpool_bwd.
+ * Only the planes p0 ≤ pl < p1 are done (a part of the work, for threads).
  */
 export function maxpool2_bwd(
   dy: usize,
@@ -869,10 +882,12 @@ export function maxpool2_bwd(
   ow: i32,
   dx: usize,
   x: usize,
+  p0: i32,
+  p1: i32,
 ): void {
   const zero = f32x4.splat(0);
-  let q: usize = 0;
-  for (let pl = 0; pl < planes; pl++) {
+  let q: usize = <usize>p0 * <usize>oh * <usize>ow;
+  for (let pl = p0; pl < p1; pl++) {
     const base = pl * h * w;
     for (let oy = 0; oy < oh; oy++) {
       const r0 = base + 2 * oy * w;
@@ -887,12 +902,12 @@ export function maxpool2_bwd(
         let e1 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(w))));
         let o1 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(w + 1))));
         if (x) {
-          const p0 = x + ((<usize>(r0 + 2 * ox)) << 2);
-          const p1 = x + ((<usize>(r1 + 2 * ox)) << 2);
-          const xa0 = v128.load(p0);
-          const xb0 = v128.load(p0, 16);
-          const xa1 = v128.load(p1);
-          const xb1 = v128.load(p1, 16);
+          const xr0 = x + ((<usize>(r0 + 2 * ox)) << 2);
+          const xr1 = x + ((<usize>(r1 + 2 * ox)) << 2);
+          const xa0 = v128.load(xr0);
+          const xb0 = v128.load(xr0, 16);
+          const xa1 = v128.load(xr1);
+          const xb1 = v128.load(xr1, 16);
           // keep where x is not ≤ 0 (> 0 or NaN)
           e0 = v128.andnot(e0, f32x4.le(v128.shuffle<i32>(xa0, xb0, 0, 2, 4, 6), zero));
           o0 = v128.andnot(o0, f32x4.le(v128.shuffle<i32>(xa0, xb0, 1, 3, 5, 7), zero));
@@ -1143,9 +1158,20 @@ function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32,
  * regrouped by column (by row of C: counts, prefix sums, then each row of A's non-zeros scattered
  * to their columns, in row order), so that each chunk of columns of a C row is summed in registers (`sum_rows`)
  * and stored once: Σ_p A[p, i]·B[p, :] over the p where A[p, i] ≠ 0, in p order.
- * `work` holds (m + 1) + m i32 and then nnz + m + 4 entries of 8 bytes.
+ * `work` holds (m + 1) + m i32 and then nnz + m + 4 entries of 8 bytes. A's rows are `lda` floats
+ * apart (lda ≥ m: m columns of a wider A, for a part of the rows of C).
  */
-export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, work: usize): void {
+export function spmm_tn(
+  a: usize,
+  b: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  accumulate: i32,
+  work: usize,
+  lda: i32,
+): void {
   const start = work; // (m + 1) i32: where column i's entries begin
   const pos = start + ((<usize>(m + 1)) << 2); // m i32: next free entry of column i
   const row = pos + ((<usize>m) << 2); // one row's non-zeros (m + 4 entries)
@@ -1154,7 +1180,7 @@ export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ac
   // counts per column
   memory.fill(start, 0, (<usize>(m + 1)) << 2);
   for (let p = 0; p < k; p++) {
-    const ap = a + <usize>p * <usize>m * 4;
+    const ap = a + <usize>p * <usize>lda * 4;
     let i = 0;
     for (; i + 4 <= m; i += 4) {
       const at = start + ((<usize>(i + 1)) << 2);
@@ -1174,7 +1200,7 @@ export function spmm_tn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ac
   }
   // scatter each row's non-zeros to their columns (rows in order, so each column stays in p order)
   for (let p = 0; p < k; p++) {
-    const cnt = gather_row(a + <usize>p * <usize>m * 4, m, row);
+    const cnt = gather_row(a + <usize>p * <usize>lda * 4, m, row);
     for (let t = 0; t < cnt; t++) {
       const e = row + ((<usize>t) << 3);
       const pi = pos + ((<usize>load<i32>(e)) << 2);

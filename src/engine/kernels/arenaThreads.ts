@@ -1,0 +1,310 @@
+/**
+ * A helper thread for the WebAssembly arena (wasmArena.ts): a `worker_threads` Worker that
+ * instantiates the same GEMM and ops modules on the arena's own shared memory, so the two threads
+ * work on the layers' buffers in place (no copies).
+ *
+ * A kernel call the arena splits is a *job* of P *parts* (P ≤ 63), each part one kernel call on a
+ * disjoint piece of the output (rows or columns of a product, samples of a convolution, filters of a
+ * weight gradient, planes of a pooling). The parts are fixed by the caller from the shapes alone, and
+ * every part computes exactly what the unsplit kernel computes for its piece, so the result does not
+ * depend on how many threads ran or which thread ran which part: no reduction crosses parts.
+ *
+ * Hand-over, through a control block in the arena:
+ * - the caller writes the parts' arguments into the job table, then publishes one *claim word*
+ *   `seq << 12 | P << 6 | next` (job number, parts, next part to take) and wakes the helper;
+ * - both threads take parts with `Atomics.compareExchange(word, w, w + 1)` until next = P (a part is
+ *   taken by exactly one thread; a helper still asleep, booting or descheduled simply takes none, and
+ *   the caller then runs every part itself), the helper counting each part it finishes in DONE;
+ * - the caller, out of parts, waits (spinning, then `Atomics.wait`) only for the parts the helper is
+ *   still in;
+ * - the helper, out of work, spins for `spinMs` on the claim word before it sleeps in
+ *   `Atomics.wait`, so the split kernels that follow each other within a training step hand over
+ *   without a futex wake-up.
+ * Scratch areas (packed GEMM panels, sparse lists, repacked filters) are per thread: a job marks
+ * which arguments are offsets into the running thread's scratch area (a bit mask), and each thread
+ * adds its own base.
+ */
+
+/** The kernels a part may run: the GEMM instance's `gemm`, the ops instance's others. */
+export const PART_KERNELS = [
+  'gemm',
+  'spmm_nn',
+  'spmm_tn',
+  'conv_fwd',
+  'conv_dw',
+  'block_sums',
+  'maxpool2_fwd',
+  'maxpool2_bwd',
+  'sgd_bits',
+  'gather_u8',
+] as const;
+export type PartKernel = (typeof PART_KERNELS)[number];
+
+/** Most parts in one job (6 bits of the claim word). */
+export const MAX_PARTS = 63;
+/** Int32 arguments per part (the widest kernel, gemm and conv_fwd, takes 15). */
+const ARGS = 16;
+const REC = ARGS + 2; // kind, scratch mask, arguments
+
+// Int32 slots of the control block; WORD and DONE on cache lines of their own.
+const WORD = 0; // claim word; −1: exit
+const DONE = 16; // parts the helper finished in the current job
+const ERROR = 32; // set when a part threw in the helper
+const HOLD = 30; // set by the caller while it backs off: helpers sleep at once instead of spinning
+const SLEEPING = 31; // helpers in Atomics.wait (a helper that missed a job while asleep is not slow)
+const SCRATCH = 33; // the helpers' scratch bases (one slot each, up to MAX_HELPERS)
+/** Most helper threads. */
+export const MAX_HELPERS = 15;
+const JOBS = 48; // MAX_PARTS records of REC slots
+export const CONTROL_BYTES = (JOBS + MAX_PARTS * REC) * 4;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { gemmModule, opsModule, memory, ctl, spinMs, kinds, index } = workerData;
+const imports = { env: { memory, abort() { throw new Error('wasm abort'); } } };
+const g = new WebAssembly.Instance(gemmModule, imports).exports;
+const o = new WebAssembly.Instance(opsModule, imports).exports;
+const fns = kinds.map((k) => (k === 'gemm' ? g.gemm : o[k]));
+const i32 = new Int32Array(memory.buffer, ctl, ${CONTROL_BYTES >> 2});
+const a = new Array(${ARGS}).fill(0);
+function runPart(i) {
+  const r = ${JOBS} + i * ${REC};
+  const fn = fns[i32[r]];
+  const mask = i32[r + 1];
+  const base = i32[${SCRATCH} + index];
+  for (let j = 0; j < ${ARGS}; j++) a[j] = (mask >> j) & 1 ? (i32[r + 2 + j] + base) | 0 : i32[r + 2 + j];
+  fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+}
+for (;;) {
+  const w = Atomics.load(i32, ${WORD});
+  if (w === -1) break;
+  const parts = (w >> 6) & 63;
+  const next = w & 63;
+  if (next < parts) {
+    if (Atomics.compareExchange(i32, ${WORD}, w, w + 1) !== w) continue;
+    try {
+      runPart(next);
+    } catch {
+      Atomics.store(i32, ${ERROR}, 1);
+    }
+    Atomics.add(i32, ${DONE}, 1);
+    Atomics.notify(i32, ${DONE});
+    continue;
+  }
+  // nothing to take: spin on the claim word for spinMs (not while the caller backs off), then sleep
+  // until the caller posts a job
+  const t0 = performance.now();
+  let spins = 0;
+  while (Atomics.load(i32, ${WORD}) === w) {
+    if ((++spins & 255) === 0 && (Atomics.load(i32, ${HOLD}) || performance.now() - t0 > spinMs)) {
+      Atomics.add(i32, ${SLEEPING}, 1);
+      Atomics.wait(i32, ${WORD}, w);
+      Atomics.sub(i32, ${SLEEPING}, 1);
+      break;
+    }
+  }
+}
+`;
+
+/** One part: a kernel, its arguments (int32), and which of them are offsets into the thread's scratch. */
+export interface Part {
+  kind: number;
+  args: number[];
+  /** Bit j set: argument j is an offset into the running thread's scratch area. */
+  scratch: number;
+}
+
+export interface ArenaThreadsOptions {
+  /** How long a helper spins for the next job before it sleeps, in ms (default 0.5). */
+  spinMs?: number;
+  /** How long the calling thread spins for the helpers' last parts before it sleeps, in ms (default 1). */
+  waitSpinMs?: number;
+}
+
+export interface ArenaThreads {
+  /** Threads that run parts, the calling one included. */
+  readonly threads: number;
+  /** Runs the parts on the calling thread and the helpers; returns when all are done. */
+  run(parts: Part[]): void;
+  /**
+   * Makes each thread's scratch area at least `bytes` long (call before taking operand offsets: it
+   * may grow the memory). Returns the calling thread's base.
+   */
+  scratch(bytes: number): number;
+  /**
+   * Jobs split so far, their parts, how many of those the helpers ran; how often the caller backed
+   * off (waited too long for a helper) and the jobs it then ran alone.
+   */
+  readonly stats: {
+    jobs: number;
+    parts: number;
+    helperParts: number;
+    backoffs: number;
+    jobsAlone: number;
+    /** Time the caller spent waiting for the helpers' last parts, and in split jobs in all (ms). */
+    waitMs: number;
+    jobMs: number;
+  };
+  /** Whether the caller backs off when the helpers look descheduled (default true; tests turn it off). */
+  backoff: boolean;
+  /** Ends the helper threads. */
+  dispose(): void;
+}
+
+type Fn = (...a: number[]) => void;
+
+/**
+ * Starts `helpers` helper threads on `memory` (the arena's), with the control block at `ctl` (CONTROL_BYTES,
+ * in the arena). `local` are the calling thread's instances of the PART_KERNELS, in that order.
+ * `allocScratch(bytes)` gives a zeroed block in the arena and returns its offset. Throws where worker
+ * threads are missing.
+ */
+export function startArenaThreads(
+  memory: WebAssembly.Memory,
+  gemmModule: WebAssembly.Module,
+  opsModule: WebAssembly.Module,
+  local: Fn[],
+  ctl: number,
+  helpers: number,
+  allocScratch: (bytes: number) => { off: number; release(): void },
+  options: ArenaThreadsOptions = {},
+): ArenaThreads {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const i32 = new Int32Array(memory.buffer, ctl, CONTROL_BYTES >> 2);
+  i32.fill(0);
+  const count = Math.max(1, Math.min(MAX_HELPERS, Math.floor(helpers)));
+  const workers: { terminate(): unknown }[] = [];
+  for (let index = 0; index < count; index++) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        gemmModule,
+        opsModule,
+        memory,
+        ctl,
+        spinMs: options.spinMs ?? 0.5,
+        kinds: [...PART_KERNELS],
+        index,
+      },
+    });
+    worker.unref();
+    worker.on('error', () => {
+      // a helper that failed takes no parts: the other threads run them
+    });
+    workers.push(worker);
+  }
+
+  const waitSpinMs = options.waitSpinMs ?? 1;
+  let seq = 0;
+  let scratchBytes = 0;
+  let mine: { off: number; release(): void } | undefined;
+  let theirs: { off: number; release(): void }[] = [];
+  const stats = { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0 };
+  let skip = 0;
+  let strikes = 0;
+  let holding = false;
+  const a = new Array<number>(ARGS).fill(0);
+
+  function runLocal(p: Part, base: number): void {
+    for (let j = 0; j < ARGS; j++)
+      a[j] = j < p.args.length ? ((p.scratch >> j) & 1 ? (p.args[j] + base) | 0 : p.args[j]) : 0;
+    local[p.kind](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+  }
+
+  return {
+    threads: count + 1,
+    backoff: true,
+    stats,
+    scratch(bytes) {
+      if (bytes > scratchBytes || !mine) {
+        const size = Math.max(bytes, 2 * scratchBytes, 65536);
+        mine?.release();
+        for (const t of theirs) t.release();
+        mine = allocScratch(size);
+        theirs = workers.map(() => allocScratch(size));
+        scratchBytes = size;
+        theirs.forEach((t, j) => Atomics.store(i32, SCRATCH + j, t.off));
+      }
+      return mine.off;
+    },
+    run(parts) {
+      const n = parts.length;
+      if (n > MAX_PARTS) throw new RangeError(`arena threads: ${n} parts, at most ${MAX_PARTS}`);
+      const base = this.scratch(0);
+      if (n === 1 || skip > 0) {
+        // one part, or backing off (see below): all on this thread, in part order
+        if (n > 1) {
+          skip--;
+          stats.jobsAlone++;
+        }
+        for (const p of parts) runLocal(p, base);
+        return;
+      }
+      if (holding) {
+        Atomics.store(i32, HOLD, 0);
+        holding = false;
+      }
+      const asleep = Atomics.load(i32, SLEEPING) > 0;
+      const tStart = performance.now();
+      for (let i = 0; i < n; i++) {
+        const r = JOBS + i * REC;
+        const p = parts[i];
+        i32[r] = p.kind;
+        i32[r + 1] = p.scratch;
+        for (let j = 0; j < ARGS; j++) i32[r + 2 + j] = j < p.args.length ? p.args[j] : 0;
+      }
+      Atomics.store(i32, DONE, 0);
+      Atomics.store(i32, ERROR, 0);
+      seq = (seq + 1) & 0xfffff;
+      const w0 = (seq << 12) | (n << 6);
+      Atomics.store(i32, WORD, w0);
+      Atomics.notify(i32, WORD);
+      let ran = 0;
+      for (;;) {
+        const w = Atomics.load(i32, WORD);
+        const next = w & 63;
+        if (next >= n) break;
+        if (Atomics.compareExchange(i32, WORD, w, w + 1) !== w) continue;
+        runLocal(parts[next], base);
+        ran++;
+      }
+      const theirsCount = n - ran;
+      const tOwn = performance.now();
+      // spin for up to waitSpinMs (a futex sleep adds a wake-up, slow in a VM), then sleep until
+      // the helper's notify (which also yields this core to a helper that shares it)
+      let spins = 0;
+      for (;;) {
+        const d = Atomics.load(i32, DONE);
+        if (d === theirsCount) break;
+        if ((++spins & 255) === 0 && performance.now() - tOwn > waitSpinMs) Atomics.wait(i32, DONE, d, 1);
+      }
+      // Back-off: when the helpers look descheduled (the other core is busy) — this thread waited
+      // for them longer than two of its own parts took (and 0.1 ms), or they took no part though awake — run
+      // the next jobs alone, 2, 4, … 512 of them as that repeats, with the helpers asleep
+      // (HOLD): a spinning helper would take CPU time from this thread. A busy machine then costs
+      // a stall now and then, not one a job. Results do not change: a part computes the same
+      // whichever thread runs it.
+      const waited = performance.now() - tOwn;
+      stats.waitMs += waited;
+      stats.jobMs += waited + (tOwn - tStart);
+      const perPart = ran > 0 ? (tOwn - tStart) / ran : 0;
+      if (this.backoff && ran > 0 && (waited > Math.max(0.1, 2 * perPart) || (theirsCount === 0 && !asleep))) {
+        strikes = Math.min(strikes + 1, 9);
+        skip = 1 << strikes;
+        stats.backoffs++;
+        Atomics.store(i32, HOLD, 1);
+        holding = true;
+      } else if (strikes > 0 && theirsCount > 0 && waited < 0.5 * perPart) strikes--;
+      stats.jobs++;
+      stats.parts += n;
+      stats.helperParts += theirsCount;
+      if (Atomics.load(i32, ERROR)) throw new Error('arena threads: a kernel failed in the helper thread');
+    },
+    dispose() {
+      Atomics.store(i32, WORD, -1);
+      Atomics.notify(i32, WORD);
+      for (const w of workers) void w.terminate();
+    },
+  };
+}
