@@ -41,7 +41,7 @@ observeTheme(() => {
 
 /**
  * Messages that stream while training runs. They are folded into the state at once but drawn at
- * most every 250 ms, less often where drawing is slow (RenderScheduler, RenderPacing): the panel
+ * most every 500 ms, less often where drawing is slow (RenderScheduler, RenderPacing): the panel
  * stays live while the renderer leaves the CPU to the training worker (on two cores, drawing every
  * message cost the worker a tenth of its speed). Everything else (a click, a step, a state change,
  * a snapshot) draws on the next frame.

@@ -1,6 +1,7 @@
 /**
  * How often the panel redraws streamed data (loss, probes) while a run streams: at most every
- * `minMs`, and less often where drawing is slow (software rendering, a slow machine): the gap is
+ * `minMs` (twice a second: four times cost the training worker a few percent more in the editor,
+ * measured in docs/PERFORMANCE.md), and less often where drawing is slow (software rendering, a slow machine): the gap is
  * `budget`× what a redraw of streamed data costs (a running average), so drawing keeps to about
  * 1/`budget` of a core, down to one redraw every `maxMs`.
  */
@@ -8,7 +9,7 @@ export class RenderPacing {
   private cost = 0;
 
   constructor(
-    readonly minMs = 250,
+    readonly minMs = 500,
     readonly maxMs = 1000,
     readonly budget = 20,
   ) {}

@@ -2,27 +2,27 @@ import assert from 'node:assert/strict';
 import { RenderPacing, RenderScheduler, type SchedulerClock } from '../../webview/renderPacing';
 
 describe('RenderPacing (how often the panel redraws streamed data)', () => {
-  it('redraws every 250 ms while drawing is cheap', () => {
+  it('redraws twice a second while drawing is cheap', () => {
     const p = new RenderPacing();
-    assert.equal(p.gap(), 250);
+    assert.equal(p.gap(), 500);
     for (let i = 0; i < 10; i++) p.record(3);
-    assert.equal(p.gap(), 250);
+    assert.equal(p.gap(), 500);
   });
 
   it('stretches the gap to 20× the cost of a redraw when drawing is slow, up to a second', () => {
     const p = new RenderPacing();
-    for (let i = 0; i < 50; i++) p.record(25);
-    assert.ok(Math.abs(p.gap() - 500) < 1e-6, `gap ${p.gap()}`);
+    for (let i = 0; i < 50; i++) p.record(40);
+    assert.ok(Math.abs(p.gap() - 800) < 1e-6, `gap ${p.gap()}`);
     for (let i = 0; i < 50; i++) p.record(200);
     assert.equal(p.gap(), 1000);
   });
 
   it('follows the cost back down (running average, not the worst redraw)', () => {
     const p = new RenderPacing();
-    p.record(40);
-    assert.equal(p.gap(), 800);
+    p.record(45);
+    assert.equal(p.gap(), 900);
     for (let i = 0; i < 30; i++) p.record(5);
-    assert.ok(p.gap() < 260, `gap ${p.gap()}`);
+    assert.ok(p.gap() < 510, `gap ${p.gap()}`);
   });
 });
 
@@ -62,15 +62,15 @@ describe('RenderScheduler (when the panel draws)', () => {
     return { clock, draws, s };
   }
 
-  it('streamed data arriving right after a render is drawn once, 250 ms later, as a streamed render', () => {
+  it('streamed data arriving right after a render is drawn once, 500 ms later, as a streamed render', () => {
     const { clock, draws, s } = setup();
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       s.request(true);
       clock.advance(20);
     }
-    // 10 messages within 200 ms: nothing drawn yet
+    // 20 messages within 400 ms: nothing drawn yet
     assert.deepEqual(draws, [false]);
-    clock.advance(60);
+    clock.advance(110);
     assert.deepEqual(draws, [false, true], 'one deferred render, and it is a streamed one');
   });
 
@@ -89,7 +89,7 @@ describe('RenderScheduler (when the panel draws)', () => {
     s.request(false);
     clock.advance(1);
     assert.deepEqual(draws, [false, false]);
-    clock.advance(300); // the cancelled timer does not draw again
+    clock.advance(600); // the cancelled timer does not draw again
     assert.deepEqual(draws, [false, false]);
   });
 
