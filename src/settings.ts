@@ -17,7 +17,7 @@ export function runOptionsFromSettings(): RunOptions {
     epochs: positive('epochs'),
     dataDir: dataDir || undefined,
     probeEvery: Math.max(1, Math.floor(c.get<number>('probeEvery', 50))),
-    probeMinMs: Math.max(0, Math.floor(c.get<number>('probeMinMs', 100))),
+    probeMinMs: Math.max(0, Math.floor(c.get<number>('probeMinMs', 250))),
     threads: Math.min(MAX_THREADS, Math.max(1, Math.floor(c.get<number>('threads', 1)))),
   };
 }

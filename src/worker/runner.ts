@@ -25,12 +25,18 @@ export const GRADCHECK_ENTRIES = 200;
 /** Sends an event to the host, transferring the listed buffers. */
 export type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
 
-/** Longest slice of training between looks at the message queue. */
-const SLICE_MS = 50;
-/** Minimum time between two metrics messages. */
-const METRICS_MS = 100;
-/** Default least time between two probes while training runs (RunOptions.probeMinMs). */
-export const PROBE_MIN_MS = 100;
+/**
+ * Longest slice of training between looks at the message queue: a pause or stop lands within it, and
+ * a slice's events leave as one message (ten a second).
+ */
+const SLICE_MS = 100;
+/** Minimum time between two metrics messages (the panel draws twice a second). */
+const METRICS_MS = 250;
+/**
+ * Default least time between two probes while training runs (RunOptions.probeMinMs): four a second
+ * give the panel (which draws them once a second) and the Layers view more than they show.
+ */
+export const PROBE_MIN_MS = 250;
 
 /** Statistics of every parameter of a network (mean, std, ‖W‖, ‖dW‖). */
 export function paramStats(net: Network): ParamStats[] {
