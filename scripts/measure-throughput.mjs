@@ -6,7 +6,7 @@
 // trains, it also records the CPU time of every process (and of the extension host's threads:
 // the training worker is one of them), to show where the other core went.
 //
-//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50[,1,…]] [--probe-min-ms N] [--quiet] [--browser-boost root|user]
+//   node scripts/measure-throughput.mjs [--epochs 10] [--runs 2] [--probe-every 50[,1,…]] [--probe-min-ms N] [--quiet] [--browser-boost root|user] [--pin-cpu N]
 //
 // --quiet waits before each run until no other process keeps the machine busy. Each run reports the
 // cores the whole machine had busy meanwhile (the CLI ≈ 1, the editor ≈ 1.2 when nothing else runs).
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     'probe-min-ms': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     'browser-boost': { type: 'string', default: 'root' },
+    'pin-cpu': { type: 'string' },
   },
 });
 const epochs = Number(args.epochs);
@@ -37,6 +38,29 @@ const probeMinMs = args['probe-min-ms'] === undefined ? undefined : Number(args[
 // threads raised to nice −8; user: as a user who is not root runs it (no raised priority).
 const boost = args['browser-boost'];
 if (boost !== 'root' && boost !== 'user') throw new Error('--browser-boost is root or user');
+// --pin-cpu N: the CLI and the editor's training worker thread both run on CPU N (the editor's other
+// threads where the system puts them): this VM's two vCPUs run at different speeds from minute to
+// minute, so unpinned runs also measure which vCPU a run landed on.
+const pinCpu = args['pin-cpu'] === undefined ? undefined : Number(args['pin-cpu']);
+
+/** Pins the busiest thread of the extension host over half a second (the training worker) to pinCpu. */
+async function pinWorker() {
+  if (pinCpu === undefined) return;
+  const threadCpu = () => {
+    const m = new Map();
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      if (labelOf(pid) !== 'extension host') continue;
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) m.set(tid, cpuOf(`/proc/${pid}/task/${tid}/stat`) ?? 0);
+    }
+    return m;
+  };
+  const a = threadCpu();
+  await new Promise((r) => setTimeout(r, 500));
+  let best;
+  let most = -1;
+  for (const [tid, c] of threadCpu()) if (c - (a.get(tid) ?? 0) > most) [best, most] = [tid, c - (a.get(tid) ?? 0)];
+  if (best) execFileSync('taskset', ['-p', '-c', String(pinCpu), best], { stdio: 'ignore' });
+}
 const TICK = 100; // clock ticks per second of /proc/*/stat (USER_HZ, 100 on Linux)
 
 /** CPU seconds (user + system) of one /proc stat file, or undefined when it vanished. */
@@ -114,6 +138,7 @@ async function inEditor(probeEvery) {
   if (probeMinMs !== undefined) settings['scratchnet.probeMinMs'] = probeMinMs;
   const withoutPriorityBoost = boost === 'user';
   return withTrainingPanel({ settings, name: `throughput-${probeEvery}`, withoutPriorityBoost }, async ({ frame }) => {
+    await pinWorker();
     const before = snapshot();
     const machineBefore = machineBusy();
     const deadline = Date.now() + 600_000;
@@ -146,8 +171,9 @@ function busyCores(a, b) {
 function headless() {
   const before = machineBusy();
   const out = execFileSync(
-    process.execPath,
+    pinCpu === undefined ? process.execPath : 'taskset',
     [
+      ...(pinCpu === undefined ? [] : ['-c', String(pinCpu), process.execPath]),
       path.join(repo, 'bin', 'scratchnet.js'),
       'train',
       '--preset',
@@ -230,6 +256,7 @@ console.log(
     epochs,
     probeMinMs: probeMinMs ?? 'default',
     browser: boost === 'user' ? 'as a user (no raised priority)' : 'as root (nice −8 threads)',
+    pinCpu: pinCpu ?? 'none',
     loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
     cli,
     cliMachineBusyCores: cliMachine,
