@@ -150,7 +150,7 @@ suite('see inside (issue 5)', () => {
   test('simple-convnet: 30 filters of 5 × 5 that change between two probes', async function () {
     this.timeout(240_000);
     const session = await trainPreset(
-      { trainLimit: 300, testLimit: 100, iterations: 6, probeEvery: 3 },
+      { trainLimit: 300, testLimit: 100, iterations: 6, probeEvery: 3, probeMinMs: 0 },
       'simple-convnet',
     );
     const rec = recordEvents(session);
