@@ -131,24 +131,29 @@ export interface ArenaThreads {
    * may grow the memory). Returns the calling thread's base.
    */
   scratch(bytes: number): number;
-  /**
-   * Jobs split so far, their parts, how many of those the helpers ran; how often the caller backed
-   * off (waited too long for a helper) and the jobs it then ran alone.
-   */
-  readonly stats: {
-    jobs: number;
-    parts: number;
-    helperParts: number;
-    backoffs: number;
-    jobsAlone: number;
-    /** Time the caller spent waiting for the helpers' last parts, and in split jobs in all (ms). */
-    waitMs: number;
-    jobMs: number;
-  };
+  /** What the threads did so far. */
+  readonly stats: ArenaThreadStats;
   /** Whether the caller backs off when the helpers look descheduled (default true; tests turn it off). */
   backoff: boolean;
   /** Ends the helper threads. */
   dispose(): void;
+}
+
+/** What the arena's threads did so far (`WasmArena.threadStats`). */
+export interface ArenaThreadStats {
+  /** Kernel calls split into parts. */
+  jobs: number;
+  /** Parts of those calls. */
+  parts: number;
+  /** Parts the helper threads ran (the calling thread ran the others). */
+  helperParts: number;
+  /** Times the calling thread waited too long for a helper and backed off. */
+  backoffs: number;
+  /** Split kernel calls run on the calling thread alone while backing off. */
+  jobsAlone: number;
+  /** Milliseconds the calling thread waited for the helpers' last parts, and spent in split calls. */
+  waitMs: number;
+  jobMs: number;
 }
 
 type Fn = (...a: number[]) => void;

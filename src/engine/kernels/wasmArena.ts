@@ -22,10 +22,13 @@ import {
   MAX_PARTS,
   PART_KERNELS,
   startArenaThreads,
+  type ArenaThreadStats,
   type ArenaThreads,
   type Part,
 } from './arenaThreads';
 import type { Float32Kernels } from './fast';
+
+export type { ArenaThreadStats } from './arenaThreads';
 import { wasmGemmUnavailableReason, wasmRelaxedSimdAvailable } from './wasmGemm';
 
 type Form = 'nn' | 'tn' | 'nt';
@@ -190,23 +193,6 @@ export interface WasmArenaOptions {
    * dW products (30×576×25, A 12% non-zeros) ran 20–30% slower sparse than dense.
    */
   sparseMaxDensity?: number;
-}
-
-/** What the arena's threads did so far (`WasmArena.threadStats`). */
-export interface ArenaThreadStats {
-  /** Kernel calls split into parts. */
-  jobs: number;
-  /** Parts of those calls. */
-  parts: number;
-  /** Parts the helper thread ran (the calling thread ran the others). */
-  helperParts: number;
-  /** Times the calling thread waited too long for the helper and backed off. */
-  backoffs: number;
-  /** Split kernel calls run on the calling thread alone while backing off. */
-  jobsAlone: number;
-  /** Milliseconds the calling thread waited for the helper's last parts, and spent in split calls. */
-  waitMs: number;
-  jobMs: number;
 }
 
 export interface WasmArena {
