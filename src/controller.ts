@@ -12,6 +12,7 @@ import { TrainingPanel } from './panels/trainingPanel';
 import { TrainingSession } from './session/trainingSession';
 import type { ParamStats, RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
 import { LayerDetailView } from './views/layerDetailView';
+import { LayersProvider, type LayerNode } from './views/layersView';
 
 /** Least time between two updates of the training notification's progress. */
 const PROGRESS_MS = 1000;
@@ -19,7 +20,6 @@ const PROGRESS_MS = 1000;
 const PROGRESS_STEP = 5;
 /** Least time between two refreshes of the Layers view's statistics while a run streams. */
 const STATS_MS = 1000;
-import { LayersProvider, type LayerNode } from './views/layersView';
 
 export class Controller implements vscode.Disposable {
   session: TrainingSession | undefined;
@@ -125,7 +125,7 @@ export class Controller implements vscode.Disposable {
         break;
       case 'probe/params':
         // Each refresh of the tree's rows is a round trip to the workbench and a re-render there;
-        // while a run streams (up to ten probes a second) once a second is enough, and the latest
+        // while a run streams (several probes a second) once a second is enough, and the latest
         // statistics are shown as soon as the run pauses or ends.
         this.pendingStats = e.stats;
         if (Date.now() - this.lastStats >= STATS_MS) this.flushStats();
