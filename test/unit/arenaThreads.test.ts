@@ -229,6 +229,34 @@ describe('WebAssembly arena threads', function () {
     }
   });
 
+  it('the listing batch gather and the products using its list: the same bits as 1 thread', () => {
+    const rng = new Rng(8);
+    for (const [per, count] of [
+      [784, 100],
+      [37, 203],
+    ]) {
+      const pixels = new Uint8Array(500 * per).map(() => (rng.random() < 0.8 ? 0 : rng.int(256)));
+      const bytes = arena.kernels.pixelBytes(pixels);
+      const order = new Int32Array(count).map(() => rng.int(500));
+      const w = arena.kernels.allocFloat32(per * 50);
+      w.set(random(per * 50, rng));
+      const dh = arena.kernels.allocFloat32(count * 50);
+      dh.set(random(count * 50, rng));
+      const before = arena.stats().listedProducts;
+      sameBits(`listed ${count}×${per}`, () => {
+        const x = arena.kernels.allocFloat32(count * per);
+        arena.kernels.gatherPixels(bytes, order, per, x, true);
+        const c = arena.kernels.allocFloat32(count * 50);
+        const d = arena.kernels.allocFloat32(per * 50);
+        arena.gemm.nn(x, w, c, count, per, 50);
+        arena.gemm.tn(x, dh, d, per, count, 50);
+        arena.gemm.tn(x, dh, d, per, count, 50, true);
+        return [x, c, d];
+      });
+      assert.equal(arena.stats().listedProducts - before, 3 * 5, `listed ${count}×${per}: every product used the list`);
+    }
+  });
+
   it('with 3 threads (two helpers): the same bits', () => {
     const rng = new Rng(6);
     const a = random(100 * 784, rng, 0.8);

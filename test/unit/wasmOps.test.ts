@@ -88,7 +88,10 @@ describe('WebAssembly arena kernels', function () {
     const spec = {
       name: 'mem',
       input: [per],
-      layers: [{ type: 'affine' as const, units: 32, activation: 'relu' as const }, { type: 'affine' as const, units: 4 }],
+      layers: [
+        { type: 'affine' as const, units: 32, activation: 'relu' as const },
+        { type: 'affine' as const, units: 4 },
+      ],
     };
     const trainer = new Trainer(buildNetwork(spec, { seed: 1 }), split, split, { batchSize: 100, epochs: 8, seed: 3 });
     const epoch = () => {
@@ -504,6 +507,121 @@ describe('WebAssembly arena kernels', function () {
       const a = batches(false);
       const b = batches(true);
       for (let i = 0; i < a.length; i++) assertBits(b[i], a[i], `batch ${i >> 1}`);
+    });
+  });
+
+  describe("a gathered batch's non-zero list (the first layer skips zero pixels without a scan)", () => {
+    /** Pixel bytes of `rows` rows, about `zeros` of them 0 (runs of zeros too, as in MNIST's borders). */
+    function sparsePixels(rows: number, per: number, zeros: number, rng: Rng): Uint8Array {
+      const px = new Uint8Array(rows * per);
+      for (let i = 0; i < px.length; i++) px[i] = rng.random() < zeros ? 0 : 1 + rng.int(255);
+      for (let r = 0; r < rows; r += 3) px.fill(0, r * per, r * per + Math.min(per, 40)); // a zero border
+      if (rows > 2) px.fill(255, 2 * per, 3 * per); // one row with no zero at all
+      return px;
+    }
+
+    it('lists the rows while gathering them: the same floats, and nn/tn products with the same bits as scanning A', () => {
+      const rng = new Rng(21);
+      for (const [per, count] of [
+        [784, 100],
+        [37, 7],
+        [50, 203],
+        [16, 1],
+      ]) {
+        const pixels = sparsePixels(400, per, 0.8, rng);
+        const bytes = arena.kernels.pixelBytes(pixels);
+        const order = new Int32Array(count).map(() => rng.int(400));
+        order[0] = 2; // the dense row
+        const plain = arena.kernels.allocFloat32(count * per);
+        arena.kernels.gatherPixels(bytes, order, per, plain);
+        const x = arena.kernels.allocFloat32(count * per);
+        arena.kernels.gatherPixels(bytes, order, per, x, true);
+        assertBits(x, plain, `gather ${count}×${per} with its list`);
+        for (const n of [32, 50, 64]) {
+          const w = place(arena, random(per * n, rng), true);
+          const dh = place(arena, random(count * n, rng), true);
+          const c0 = random(Math.max(count, per) * n, rng);
+          for (const accumulate of [false, true]) {
+            const run = (a: Float32Array) => {
+              const c = place(arena, c0.subarray(0, count * n), true);
+              const d = place(arena, c0.subarray(0, per * n), true);
+              arena.gemm.nn(a, w, c, count, per, n, accumulate);
+              arena.gemm.tn(a, dh, d, per, count, n, accumulate);
+              return [c, d];
+            };
+            const want = run(plain);
+            const before = arena.stats().listedProducts;
+            const got = run(x);
+            const label = `${count}×${per}, n ${n}${accumulate ? ', accumulating' : ''}`;
+            assertBits(got[0], want[0], `nn ${label}`);
+            assertBits(got[1], want[1], `tn ${label}`);
+            // the list is used whenever A has at most 30% non-zeros (sparseMaxDensity), whatever its size
+            const nnz = x.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
+            const listed = nnz <= 0.3 * count * per ? 2 : 0;
+            assert.equal(
+              arena.stats().listedProducts - before,
+              listed,
+              `${label}: listed products (density ${nnz / x.length})`,
+            );
+            if (per === 784) assert.equal(listed, 2, `${label}: the MNIST shape takes the sparse path`);
+          }
+        }
+      }
+    });
+
+    it('drops the list once the batch changes: a kernel writes it, forgetNonZeros, a gather without listing', () => {
+      const rng = new Rng(22);
+      const per = 784;
+      const count = 100;
+      const bytes = arena.kernels.pixelBytes(sparsePixels(300, per, 0.8, rng));
+      const w = place(arena, random(per * 50, rng), true);
+      const x = arena.kernels.allocFloat32(count * per);
+      const gather = () =>
+        arena.kernels.gatherPixels(
+          bytes,
+          new Int32Array(count).map(() => rng.int(300)),
+          per,
+          x,
+          true,
+        );
+      /** nn on x, and whether it used the list; the result must equal the scanning product on a copy. */
+      const product = () => {
+        const before = arena.stats().listedProducts;
+        const c = arena.kernels.allocFloat32(count * 50);
+        arena.gemm.nn(x, w, c, count, per, 50);
+        const copy = arena.kernels.allocFloat32(count * per);
+        copy.set(x);
+        const want = arena.kernels.allocFloat32(count * 50);
+        arena.gemm.nn(copy, w, want, count, per, 50);
+        assertBits(c, want, 'product on the current batch');
+        return arena.stats().listedProducts - before === 1;
+      };
+      gather();
+      assert.equal(product(), true, 'listed after the gather');
+      // a kernel writing x (as output): zero the first half of each row through SGD (w -= lr·g)
+      const g = arena.kernels.allocFloat32(count * per);
+      for (let r = 0; r < count; r++) for (let j = 0; j < per / 2; j++) g[r * per + j] = x[r * per + j];
+      arena.kernels.sgd(x, g, 1);
+      assert.equal(product(), false, 'dropped once a kernel wrote the batch');
+      gather();
+      assert.equal(product(), true);
+      arena.kernels.forgetNonZeros?.(x);
+      x.fill(0, 0, per); // written from JavaScript, after forgetNonZeros as documented
+      assert.equal(product(), false, 'dropped by forgetNonZeros');
+      gather();
+      arena.kernels.gatherPixels(
+        bytes,
+        new Int32Array(count).map(() => rng.int(300)),
+        per,
+        x,
+      );
+      assert.equal(product(), false, 'dropped by a gather without listing');
+      // a batch outside the arena gets no list (nothing to keep it beside), and the same floats
+      const out = new Float32Array(count * per);
+      const order = new Int32Array(count).map(() => rng.int(300));
+      arena.kernels.gatherPixels(bytes, order, per, out, true);
+      arena.kernels.gatherPixels(bytes, order, per, x);
+      assertBits(out, x, 'gathered outside the arena');
     });
   });
 

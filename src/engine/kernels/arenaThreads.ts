@@ -37,6 +37,9 @@ export const PART_KERNELS = [
   'maxpool2_bwd',
   'sgd_bits',
   'gather_u8',
+  'gather_u8_rows',
+  'spmm_nn_rows',
+  'spmm_tn_rows',
 ] as const;
 export type PartKernel = (typeof PART_KERNELS)[number];
 

@@ -50,8 +50,16 @@ export interface Float32Kernels {
   blockSums(d: Float32Array, db: Float32Array, n: number, f: number, p: number): void;
   /** A data set's pixel bytes (`Split.pixels`) in the backend's memory, copied once per array. */
   pixelBytes(pixels: Uint8Array): Uint8Array;
-  /** dst[i, :] = bytes[order[i], :] / 255 in float32 (the same values as `Split.images`). */
-  gatherPixels(bytes: Uint8Array, order: Int32Array, per: number, dst: Float32Array): void;
+  /**
+   * dst[i, :] = bytes[order[i], :] / 255 in float32 (the same values as `Split.images`). With
+   * `listNonZeros`, the backend also lists each row's non-zeros, and its products that read `dst`
+   * as A (nn) or Aᵀ (tn) use that list instead of scanning `dst` for them (the same results, bit for
+   * bit), until `dst` is next gathered into, written by a kernel, or passed to `forgetNonZeros`
+   * (which whoever writes `dst` from JavaScript must call first).
+   */
+  gatherPixels(bytes: Uint8Array, order: Int32Array, per: number, dst: Float32Array, listNonZeros?: boolean): void;
+  /** Drops the non-zero list `gatherPixels(…, true)` keeps for dst (if any). */
+  forgetNonZeros?(dst: Float32Array): void;
   /**
    * Convolution forward for stride 1, without im2col: y (N, F, OH, OW) = W (F, C·FH·FW) ⋆ x
    * (N, C, H, W) + b, zero padding `pad`.

@@ -68,6 +68,43 @@ interface OpsExports {
   col_sums(d: Ptr, db: Ptr, rows: number, cols: number): void;
   block_sums(d: Ptr, db: Ptr, n: number, f: number, p: number, j0: number, j1: number): void;
   gather_u8(src: Ptr, order: Ptr, count: number, per: number, dst: Ptr): void;
+  gather_u8_rows(
+    src: Ptr,
+    order: Ptr,
+    count: number,
+    per: number,
+    dst: Ptr,
+    cnt: Ptr,
+    idx: Ptr,
+    val: Ptr,
+    lut: Ptr,
+  ): void;
+  spmm_nn_rows(
+    cnt: Ptr,
+    idx: Ptr,
+    val: Ptr,
+    per: number,
+    r0: number,
+    r1: number,
+    b: Ptr,
+    c: Ptr,
+    n: number,
+    acc: number,
+  ): void;
+  spmm_tn_rows(
+    cnt: Ptr,
+    idx: Ptr,
+    val: Ptr,
+    per: number,
+    k: number,
+    c0: number,
+    c1: number,
+    b: Ptr,
+    c: Ptr,
+    n: number,
+    acc: number,
+    work: Ptr,
+  ): void;
   conv_fwd(
     x: Ptr,
     n: number,
@@ -234,8 +271,17 @@ export interface WasmArena {
   threadBackoff: boolean;
   /** Ends the helper thread (if any); the arena runs on one thread afterwards. */
   disposeThreads(): void;
-  /** Bytes of memory held, and bytes in live blocks. */
-  stats(): { memoryBytes: number; liveBytes: number; freeBlocks: number; sparseProducts: number };
+  /**
+   * Bytes of memory held, bytes in live blocks, free blocks; products that skipped A's zeros, and
+   * of those, the ones that used a gathered batch's non-zero list (`gatherPixels(…, true)`).
+   */
+  stats(): {
+    memoryBytes: number;
+    liveBytes: number;
+    freeBlocks: number;
+    sparseProducts: number;
+    listedProducts: number;
+  };
 }
 
 const PAGE = 65536;
@@ -318,6 +364,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let top = PAGE; // the first page stays unused (no kernel has data segments, but be safe)
   let liveBytes = 0;
   let sparseProducts = 0;
+  let listedProducts = 0;
   const free = new Map<number, number[]>(); // block size → offsets
   let freeBlocks = 0;
 
@@ -382,6 +429,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   }
   /** Offset of a for writing (copied in first when `load`); call `back` after the kernel. */
   function dst(a: Float32Array | Int32Array, slot: number, n = a.length, load = false): Ptr {
+    if (listed && a === listed.rows) listed = undefined;
     if (buffers.has(a.buffer)) return a.byteOffset;
     const off = stageBlock(slot, n * 4);
     if (load)
@@ -392,6 +440,18 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     if (buffers.has(a.buffer)) return;
     if (a instanceof Int32Array) a.set(i32.subarray(off >> 2, (off >> 2) + n));
     else a.set(f32.subarray(off >> 2, (off >> 2) + n));
+  }
+
+  // ---- a gathered batch's non-zeros (gatherPixels with listNonZeros) ----------------------------
+  /**
+   * The batch whose rows' non-zeros the last listing gather wrote: `rows` (count × per floats, in
+   * the arena) and, in one block, cnt (count i32), then idx and val (count·per each, row i's at
+   * i·per). Dropped when `rows` is written by a kernel (dst), gathered into again, or forgotten.
+   */
+  let listed: { rows: Float32Array; count: number; per: number; cnt: Ptr; idx: Ptr; val: Ptr; nnz: number } | undefined;
+  let listBlock = { off: 0, size: 0 };
+  function listedFor(a: Float32Array, rows: number, cols: number) {
+    return listed && listed.rows === a && listed.count === rows && listed.per === cols ? listed : undefined;
   }
 
   // ---- GEMM -----------------------------------------------------------------------------------
@@ -568,6 +628,12 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const pb = src(b, 1, nb);
     const pc = dst(c, 2, nc, accumulate);
     const acc = accumulate ? 1 : 0;
+    const rows = form === 'nn' ? listedFor(a, m, k) : form === 'tn' ? listedFor(a, k, m) : undefined;
+    if (rows && sparseMaxDensity > 0 && n >= 32 && n <= 64 && rows.nnz <= sparseMaxDensity * na) {
+      listedProduct(form, rows, pb, pc, m, k, n, acc, split);
+      back(c, pc, nc);
+      return;
+    }
     const nnz =
       form !== 'nt' && sparseMaxDensity > 0 && n >= 32 && n <= 64 && na >= 4096 ? ops.count_nonzero(pa, na) : na;
     if (nnz <= sparseMaxDensity * na) {
@@ -576,7 +642,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const nparts = split ? partsFor(2 * nnz * n, m >> 2) : 1;
       if (nparts === 1) {
         if (form === 'nn') ops.spmm_nn(pa, pb, pc, m, k, n, acc, listScratch(k + 4));
-        else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(m + 1 + nnz + m + 4 + 2), m);
+        else ops.spmm_tn(pa, pb, pc, m, k, n, acc, listScratch(2 * m + nnz + 9), m);
       } else {
         const at = cuts(m, nparts, 4);
         const parts: Part[] = [];
@@ -602,6 +668,45 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       denseProduct(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, m, k, n, pa, pb, pc, acc);
     }
     back(c, pc, nc);
+  }
+
+  /**
+   * A sparse product whose A is a listed batch (`listedFor`): nn split over rows of C, tn over rows
+   * of C too (the batch's columns; each part regroups only its columns' entries).
+   */
+  function listedProduct(
+    form: Form,
+    rows: NonNullable<typeof listed>,
+    pb: Ptr,
+    pc: Ptr,
+    m: number,
+    k: number,
+    n: number,
+    acc: number,
+    split: boolean,
+  ): void {
+    sparseProducts++;
+    listedProducts++;
+    const { cnt, idx, val, per, nnz } = rows;
+    const nparts = split ? partsFor(2 * nnz * n, m >> 2) : 1;
+    const at = cuts(m, nparts, 4);
+    const parts: Part[] = [];
+    for (let t = 0; t + 1 < at.length; t++) {
+      if (form === 'nn')
+        parts.push({ kind: K.spmm_nn_rows, args: [cnt, idx, val, per, at[t], at[t + 1], pb, pc, n, acc], scratch: 0 });
+      else
+        parts.push({
+          kind: K.spmm_tn_rows,
+          args: [cnt, idx, val, per, k, at[t], at[t + 1], pb, pc, n, acc, 0],
+          scratch: 1 << 11,
+        });
+    }
+    if (parts.length === 1 && form === 'tn') {
+      // on this thread: the list scratch ((c1 − c0 + 1) + (c1 − c0) + k i32, then nnz + 4 entries)
+      parts[0].args[11] = listScratch(m + ((k + 1) >> 1) + nnz + 6);
+      parts[0].scratch = 0;
+    } else if (split) pool?.scratch((2 * m + k + 8) * 4 + (nnz + 4) * 8);
+    runParts(parts);
   }
 
   const gemm: GemmBackend = {
@@ -773,7 +878,10 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
       return bytes;
     },
-    gatherPixels(bytes, order, per, out) {
+    forgetNonZeros(out) {
+      if (listed && listed.rows === out) listed = undefined;
+    },
+    gatherPixels(bytes, order, per, out, listNonZeros = false) {
       const count = order.length;
       need('gather', out, count * per);
       if (!buffers.has(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
@@ -781,23 +889,38 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
         if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length))
           throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
       }
+      // the list lives beside an arena batch only (a staged copy would not outlive this call)
+      const list = listNonZeros && buffers.has(out.buffer);
+      if (list) {
+        const need = round(4 * count, ALIGN) + 8 * count * per + 256 * MAX_PARTS;
+        if (listBlock.size < need + SLACK) {
+          if (listBlock.size) freeBlock(listBlock.off, listBlock.size);
+          listBlock = allocBlock(need);
+        }
+      }
       const po = src(order, 0, count);
       const pd = dst(out, 1, count * per);
+      const cnt = listBlock.off;
+      const idx = cnt + round(4 * count, ALIGN);
+      const val = idx + 4 * count * per;
       // random rows from DRAM, latency-bound: split by rows when 16 per value reaches threadMinFlops
       const nparts = partsFor(16 * count * per, count >> 2);
-      if (nparts === 1) ops.gather_u8(bytes.byteOffset, po, count, per, pd);
-      else {
-        const at = cuts(count, nparts, 4);
-        const parts: Part[] = [];
-        for (let t = 0; t + 1 < at.length; t++)
-          parts.push({
-            kind: K.gather_u8,
-            args: [bytes.byteOffset, po + 4 * at[t], at[t + 1] - at[t], per, pd + 4 * at[t] * per],
-            scratch: 0,
-          });
-        runParts(parts);
+      const at = cuts(count, nparts, 4);
+      const parts: Part[] = [];
+      for (let t = 0; t + 1 < at.length; t++) {
+        const [lo, rows] = [at[t], at[t + 1] - at[t]];
+        const args = [bytes.byteOffset, po + 4 * lo, rows, per, pd + 4 * lo * per];
+        // each part its own shuffle table (after the lists)
+        if (list) args.push(cnt + 4 * lo, idx + 4 * lo * per, val + 4 * lo * per, val + 4 * count * per + 256 * t);
+        parts.push({ kind: list ? K.gather_u8_rows : K.gather_u8, args, scratch: 0 });
       }
+      runParts(parts);
       back(out, pd, count * per);
+      if (list) {
+        let nnz = 0;
+        for (let i = 0; i < count; i++) nnz += i32[(cnt >> 2) + i];
+        listed = { rows: out, count, per, cnt, idx, val, nnz };
+      }
     },
     convForward(x, n, c, h, w, fh, fw, pad, wt, b, f, y) {
       const oh = h + 2 * pad - fh + 1;
@@ -1024,6 +1147,6 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       pool = undefined;
       threads = 1;
     },
-    stats: () => ({ memoryBytes: memory.buffer.byteLength, liveBytes, freeBlocks, sparseProducts }),
+    stats: () => ({ memoryBytes: memory.buffer.byteLength, liveBytes, freeBlocks, sparseProducts, listedProducts }),
   };
 }

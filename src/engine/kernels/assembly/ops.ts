@@ -974,11 +974,11 @@ export function count_nonzero(a: usize, n: i32): i32 {
 }
 
 /**
- * Writes the non-zeros of a row of `cols` floats at a as (index i32, value f32) pairs at list (room
- * for cols + 4 entries) and returns how many there were. Groups of four zeros are skipped with one
- * vector test.
+ * Writes the non-zeros of a row of `cols` floats at a as indices (i32 at idx) and values (f32 at
+ * val), room for cols + 4 entries each, and returns how many there were. Groups of four zeros are
+ * skipped with one vector test.
  */
-function gather_row(a: usize, cols: i32, list: usize): i32 {
+function gather_row(a: usize, cols: i32, idx: usize, val: usize): i32 {
   let cnt = 0;
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
@@ -988,18 +988,18 @@ function gather_row(a: usize, cols: i32, list: usize): i32 {
     // mispredict a branch about every other time)
     for (let t = 0; t < 4; t++) {
       const v = load<f32>(at + ((<usize>t) << 2));
-      const e = list + ((<usize>cnt) << 3);
-      store<i32>(e, j + t);
-      store<f32>(e, v, 4);
+      const e = (<usize>cnt) << 2;
+      store<i32>(idx + e, j + t);
+      store<f32>(val + e, v);
       cnt += i32(v != 0);
     }
   }
   for (; j < cols; j++) {
     const v = load<f32>(a + ((<usize>j) << 2));
     if (v != 0) {
-      const e = list + ((<usize>cnt) << 3);
-      store<i32>(e, j);
-      store<f32>(e, v, 4);
+      const e = (<usize>cnt) << 2;
+      store<i32>(idx + e, j);
+      store<f32>(val + e, v);
       cnt++;
     }
   }
@@ -1015,26 +1015,28 @@ function store_part(p: usize, v: v128, lanes: i32): void {
 
 /**
  * C(m×n) (+)= A(m×k)·B(k×n), row-major and contiguous, skipping the zeros of A: per row of A its
- * non-zeros are listed once (at `list`, 8 bytes each, k of them at most), then each chunk of 32
- * columns of C is summed in eight registers over that list (`sum_rows`). For A with most entries zero (MNIST
- * pixels: ≈ 80%), a fraction of the dense work. Sums run in k order, one multiply-add per term.
+ * non-zeros are listed once (indices at `list`, values after them: 8 bytes per entry, k + 4 entries
+ * of room), then each chunk of 32 columns of C is summed in eight registers over that list
+ * (`sum_rows`). For A with most entries zero (MNIST pixels: ≈ 80%), a fraction of the dense work.
+ * Sums run in k order, one multiply-add per term.
  */
 export function spmm_nn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, accumulate: i32, list: usize): void {
   const ldb = (<usize>n) << 2;
+  const vals = list + ((<usize>(k + 4)) << 2);
   for (let i = 0; i < m; i++) {
-    const cnt = gather_row(a + <usize>i * <usize>k * 4, k, list);
-    sum_rows(list, cnt, b, ldb, c + <usize>i * ldb, n, accumulate);
+    const cnt = gather_row(a + <usize>i * <usize>k * 4, k, list, vals);
+    sum_rows(list, vals, cnt, b, ldb, c + <usize>i * ldb, n, accumulate);
   }
 }
 
 /**
- * C row (n floats at cp) (+)= Σ_t value_t · B[row_t, :] over `cnt` entries (row i32, value f32) at
- * list, B rows `ldb` bytes apart. Columns in chunks of 32 (eight accumulators: eight independent
+ * C row (n floats at cp) (+)= Σ_t val[t] · B[idx[t], :] over `cnt` entries (i32 row indices at idx,
+ * f32 values at val), B rows `ldb` bytes apart. Columns in chunks of 32 (eight accumulators: eight independent
  * multiply-add chains keep both FMA pipes busy), the rest in one chunk of 16; each sum runs in list
  * order. Loads may read up to 31 floats past the end of a B row (never past the arena's slack for
  * the last row: the chunk is read only where at least one column is valid).
  */
-function sum_rows(list: usize, cnt: i32, b: usize, ldb: usize, cp: usize, n: i32, accumulate: i32): void {
+function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: usize, n: i32, accumulate: i32): void {
   let j = 0;
   for (; n - j > 16; j += 32) {
     const jo = (<usize>j) << 2;
@@ -1047,9 +1049,9 @@ function sum_rows(list: usize, cnt: i32, b: usize, ldb: usize, cp: usize, n: i32
     let c6 = f32x4.splat(0);
     let c7 = f32x4.splat(0);
     for (let t = 0; t < cnt; t++) {
-      const e = list + ((<usize>t) << 3);
-      const bp = b + <usize>load<i32>(e) * ldb + jo;
-      const av = v128.load32_splat(e, 4);
+      const e = (<usize>t) << 2;
+      const bp = b + <usize>load<i32>(idx + e) * ldb + jo;
+      const av = v128.load32_splat(val + e);
       c0 = madd(c0, av, v128.load(bp));
       c1 = madd(c1, av, v128.load(bp, 16));
       c2 = madd(c2, av, v128.load(bp, 32));
@@ -1102,9 +1104,9 @@ function sum_rows(list: usize, cnt: i32, b: usize, ldb: usize, cp: usize, n: i32
     let c2 = f32x4.splat(0);
     let c3 = f32x4.splat(0);
     for (let t = 0; t < cnt; t++) {
-      const e = list + ((<usize>t) << 3);
-      const bp = b + <usize>load<i32>(e) * ldb + jo;
-      const av = v128.load32_splat(e, 4);
+      const e = (<usize>t) << 2;
+      const bp = b + <usize>load<i32>(idx + e) * ldb + jo;
+      const av = v128.load32_splat(val + e);
       c0 = madd(c0, av, v128.load(bp));
       c1 = madd(c1, av, v128.load(bp, 16));
       c2 = madd(c2, av, v128.load(bp, 32));
@@ -1156,10 +1158,11 @@ function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32,
 /**
  * C(m×n) (+)= Aᵀ·B with A stored k×m and B k×n, skipping the zeros of A. A's non-zeros are first
  * regrouped by column (by row of C: counts, prefix sums, then each row of A's non-zeros scattered
- * to their columns, in row order), so that each chunk of columns of a C row is summed in registers (`sum_rows`)
- * and stored once: Σ_p A[p, i]·B[p, :] over the p where A[p, i] ≠ 0, in p order.
- * `work` holds (m + 1) + m i32 and then nnz + m + 4 entries of 8 bytes. A's rows are `lda` floats
- * apart (lda ≥ m: m columns of a wider A, for a part of the rows of C).
+ * to their columns, in row order), so that each chunk of columns of a C row is summed in registers
+ * (`sum_rows`) and stored once: Σ_p A[p, i]·B[p, :] over the p where A[p, i] ≠ 0, in p order.
+ * `work` holds (m + 1) + m i32, then 2·(m + 4) for one row's list, then nnz + m + 4 entries of 8
+ * bytes. A's rows are `lda` floats apart (lda ≥ m: m columns of a wider A, for a part of the rows
+ * of C).
  */
 export function spmm_tn(
   a: usize,
@@ -1174,8 +1177,8 @@ export function spmm_tn(
 ): void {
   const start = work; // (m + 1) i32: where column i's entries begin
   const pos = start + ((<usize>(m + 1)) << 2); // m i32: next free entry of column i
-  const row = pos + ((<usize>m) << 2); // one row's non-zeros (m + 4 entries)
-  const ent = row + ((<usize>(m + 4)) << 3); // nnz entries (p, value), grouped by column
+  const rowIdx = pos + ((<usize>m) << 2); // one row's non-zeros (m + 4 entries)
+  const rowVal = rowIdx + ((<usize>(m + 4)) << 2);
   const zero = f32x4.splat(0);
   // counts per column
   memory.fill(start, 0, (<usize>(m + 1)) << 2);
@@ -1191,32 +1194,244 @@ export function spmm_tn(
       store<i32>(at, load<i32>(at) + i32(load<f32>(ap + ((<usize>i) << 2)) != 0));
     }
   }
-  // prefix sums: start[i] = entries before column i
+  const total = prefix_counts(start, pos, m);
+  const entIdx = rowVal + ((<usize>(m + 4)) << 2); // nnz entries grouped by column: p, then value
+  const entVal = entIdx + ((<usize>(total + 4)) << 2);
+  // scatter each row's non-zeros to their columns (rows in order, so each column stays in p order)
+  for (let p = 0; p < k; p++) {
+    const cnt = gather_row(a + <usize>p * <usize>lda * 4, m, rowIdx, rowVal);
+    for (let t = 0; t < cnt; t++) {
+      const e = (<usize>t) << 2;
+      const pi = pos + ((<usize>load<i32>(rowIdx + e)) << 2);
+      const q = load<i32>(pi);
+      store<i32>(pi, q + 1);
+      store<i32>(entIdx + ((<usize>q) << 2), p);
+      store<f32>(entVal + ((<usize>q) << 2), load<f32>(rowVal + e));
+    }
+  }
+  sum_columns(start, entIdx, entVal, m, b, c, n, accumulate);
+}
+
+/**
+ * Turns the counts at start[1..m] into prefix sums (start[i] = entries before column i, start[m] =
+ * all) and copies start[0..m) to pos; returns the total.
+ */
+function prefix_counts(start: usize, pos: usize, m: i32): i32 {
   for (let i = 0; i < m; i++) {
     const before = load<i32>(start + ((<usize>i) << 2));
     const at = start + ((<usize>(i + 1)) << 2);
     store<i32>(at, load<i32>(at) + before);
     store<i32>(pos + ((<usize>i) << 2), before);
   }
-  // scatter each row's non-zeros to their columns (rows in order, so each column stays in p order)
-  for (let p = 0; p < k; p++) {
-    const cnt = gather_row(a + <usize>p * <usize>lda * 4, m, row);
-    for (let t = 0; t < cnt; t++) {
-      const e = row + ((<usize>t) << 3);
-      const pi = pos + ((<usize>load<i32>(e)) << 2);
-      const q = load<i32>(pi);
-      store<i32>(pi, q + 1);
-      const d = ent + ((<usize>q) << 3);
-      store<i32>(d, p);
-      store<f32>(d, load<f32>(e, 4), 4);
-    }
-  }
+  return load<i32>(start + ((<usize>m) << 2));
+}
+
+/** Row i of C (m rows of n) (+)= the sum over column i's entries (start[i]..start[i + 1]). */
+function sum_columns(start: usize, entIdx: usize, entVal: usize, m: i32, b: usize, c: usize, n: i32, accumulate: i32): void {
   const ldb = (<usize>n) << 2;
   for (let i = 0; i < m; i++) {
-    const e0 = load<i32>(start + ((<usize>i) << 2));
+    const e0 = <usize>load<i32>(start + ((<usize>i) << 2)) << 2;
     const e1 = load<i32>(start + ((<usize>(i + 1)) << 2));
-    sum_rows(ent + ((<usize>e0) << 3), e1 - e0, b, ldb, c + <usize>i * ldb, n, accumulate);
+    sum_rows(entIdx + e0, entVal + e0, e1 - <i32>(e0 >> 2), b, ldb, c + <usize>i * ldb, n, accumulate);
   }
+}
+
+// ---- sparse rows listed by the batch gather ---------------------------------------------------
+// A batch of `rows` rows of `per` floats, gathered by gather_u8_rows, carries its non-zeros as rows
+// of a fixed stride: cnt[i] (i32) entries for row i at idx[i·per ..] (i32 column) and val[i·per ..]
+// (f32), in column order. The products below use that list instead of scanning A for its non-zeros,
+// and give the same bits as spmm_nn / spmm_tn on the dense rows (same terms, same order).
+
+/**
+ * gather_u8 (dst[i, :] = src[order[i], :] / 255) that also lists each row's non-zeros: cnt[i],
+ * idx[i·per ..], val[i·per ..] (the values as written to dst), in the same pass (four rows
+ * interleaved, as gather_u8: the listing work overlaps the rows' DRAM latency). No data-dependent
+ * branch but one per sixteen pixels: four lanes at a time are packed to the front with a byte
+ * shuffle chosen by their non-zero mask (a table of 16 shuffles at `lut`, 256 bytes, written here)
+ * and stored whole, the count advancing by the mask's population. A row's stores stay inside its
+ * `per` entries (the count never passes the position).
+ */
+export function gather_u8_rows(
+  src: usize,
+  order: usize,
+  count: i32,
+  per: i32,
+  dst: usize,
+  cnt: usize,
+  idx: usize,
+  val: usize,
+  lut: usize,
+): void {
+  for (let m = 0; m < 16; m++) {
+    // shuffle for mask m: the selected lanes' four bytes first, in lane order
+    let q = 0;
+    for (let l = 0; l < 4; l++) {
+      if (((m >> l) & 1) == 0) continue;
+      for (let y = 0; y < 4; y++) store<u8>(lut + <usize>(m * 16 + q * 4 + y), <u8>(l * 4 + y));
+      q++;
+    }
+    for (; q < 4; q++) for (let y = 0; y < 4; y++) store<u8>(lut + <usize>(m * 16 + q * 4 + y), 0);
+  }
+  const d255 = f32x4.splat(255);
+  const rowOut = (<usize>per) << 2;
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const s0 = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
+    const s1 = src + <usize>load<i32>(order + ((<usize>(i + 1)) << 2)) * <usize>per;
+    const s2 = src + <usize>load<i32>(order + ((<usize>(i + 2)) << 2)) * <usize>per;
+    const s3 = src + <usize>load<i32>(order + ((<usize>(i + 3)) << 2)) * <usize>per;
+    const o0 = dst + <usize>i * rowOut;
+    const x0 = idx + <usize>i * rowOut;
+    const v0 = val + <usize>i * rowOut;
+    let c0 = 0;
+    let c1 = 0;
+    let c2 = 0;
+    let c3 = 0;
+    let j = 0;
+    for (; j + 16 <= per; j += 16) {
+      const oj = (<usize>j) << 2;
+      c0 = list16(v128.load(s0 + <usize>j), j, o0 + oj, x0, v0, c0, d255, lut);
+      c1 = list16(v128.load(s1 + <usize>j), j, o0 + rowOut + oj, x0 + rowOut, v0 + rowOut, c1, d255, lut);
+      c2 = list16(v128.load(s2 + <usize>j), j, o0 + 2 * rowOut + oj, x0 + 2 * rowOut, v0 + 2 * rowOut, c2, d255, lut);
+      c3 = list16(v128.load(s3 + <usize>j), j, o0 + 3 * rowOut + oj, x0 + 3 * rowOut, v0 + 3 * rowOut, c3, d255, lut);
+    }
+    if (j < per) {
+      c0 = list_tail(s0, j, per, o0, x0, v0, c0);
+      c1 = list_tail(s1, j, per, o0 + rowOut, x0 + rowOut, v0 + rowOut, c1);
+      c2 = list_tail(s2, j, per, o0 + 2 * rowOut, x0 + 2 * rowOut, v0 + 2 * rowOut, c2);
+      c3 = list_tail(s3, j, per, o0 + 3 * rowOut, x0 + 3 * rowOut, v0 + 3 * rowOut, c3);
+    }
+    v128.store(cnt + ((<usize>i) << 2), i32x4(c0, c1, c2, c3));
+  }
+  for (; i < count; i++) {
+    const row = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
+    const o = dst + <usize>i * rowOut;
+    const ix = idx + <usize>i * rowOut;
+    const vx = val + <usize>i * rowOut;
+    let c = 0;
+    let j = 0;
+    for (; j + 16 <= per; j += 16) c = list16(v128.load(row + <usize>j), j, o + ((<usize>j) << 2), ix, vx, c, d255, lut);
+    store<i32>(cnt + ((<usize>i) << 2), list_tail(row, j, per, o, ix, vx, c));
+  }
+}
+
+/**
+ * Sixteen pixel bytes v (columns j..j+15) → floats at o (bytes16), and their non-zeros appended to
+ * the row's list (indices at ix, values at vx) from entry c; returns the new count.
+ */
+function list16(v: v128, j: i32, o: usize, ix: usize, vx: usize, c: i32, d255: v128, lut: usize): i32 {
+  bytes16(v, o, d255);
+  const mask = i8x16.bitmask(i8x16.ne(v, i8x16.splat(0)));
+  if (mask == 0) return c;
+  for (let g = 0; g < 4; g++) {
+    const m = (mask >> (g << 2)) & 15;
+    const sh = v128.load(lut + ((<usize>m) << 4));
+    const e = (<usize>c) << 2;
+    v128.store(vx + e, i8x16.swizzle(v128.load(o + ((<usize>g) << 4)), sh));
+    v128.store(ix + e, i8x16.swizzle(i32x4.add(i32x4.splat(j + (g << 2)), i32x4(0, 1, 2, 3)), sh));
+    c += <i32>popcnt(m);
+  }
+  return c;
+}
+
+/** The pixels j..per of a row past its last whole sixteen (list16 one at a time); returns the count. */
+function list_tail(row: usize, j: i32, per: i32, o: usize, ix: usize, vx: usize, c: i32): i32 {
+  for (; j < per; j++) {
+    const x = <f32>load<u8>(row + <usize>j) / <f32>255;
+    store<f32>(o + ((<usize>j) << 2), x);
+    if (x != 0) {
+      const e = (<usize>c) << 2;
+      store<i32>(ix + e, j);
+      store<f32>(vx + e, x);
+      c++;
+    }
+  }
+  return c;
+}
+
+/** spmm_nn for rows r0..r1 of a listed batch (stride `per` entries): C rows r0..r1 (+)= A·B. */
+export function spmm_nn_rows(
+  cnt: usize,
+  idx: usize,
+  val: usize,
+  per: i32,
+  r0: i32,
+  r1: i32,
+  b: usize,
+  c: usize,
+  n: i32,
+  accumulate: i32,
+): void {
+  const ldb = (<usize>n) << 2;
+  const stride = (<usize>per) << 2;
+  for (let i = r0; i < r1; i++) {
+    const at = <usize>i * stride;
+    sum_rows(idx + at, val + at, load<i32>(cnt + ((<usize>i) << 2)), b, ldb, c + <usize>i * ldb, n, accumulate);
+  }
+}
+
+/**
+ * spmm_tn for a listed batch of k rows (stride `per` entries): rows c0..c1 of C (m×n, m = the
+ * batch's columns) (+)= the same rows of Aᵀ·B. `work` holds (c1 − c0 + 1) + (c1 − c0) + k i32, then
+ * nnz + 4 entries of 8 bytes.
+ */
+export function spmm_tn_rows(
+  cnt: usize,
+  idx: usize,
+  val: usize,
+  per: i32,
+  k: i32,
+  c0: i32,
+  c1: i32,
+  b: usize,
+  c: usize,
+  n: i32,
+  accumulate: i32,
+  work: usize,
+): void {
+  const m = c1 - c0;
+  const start = work;
+  const pos = start + ((<usize>(m + 1)) << 2);
+  const from = pos + ((<usize>m) << 2); // k i32: each row's first entry at or past c0
+  const stride = (<usize>per) << 2;
+  memory.fill(start, 0, (<usize>(m + 1)) << 2);
+  for (let p = 0; p < k; p++) {
+    const ix = idx + <usize>p * stride;
+    const cn = load<i32>(cnt + ((<usize>p) << 2));
+    // first entry ≥ c0 (the entries are in column order)
+    let lo = 0;
+    let hi = cn;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (load<i32>(ix + ((<usize>mid) << 2)) < c0) lo = mid + 1;
+      else hi = mid;
+    }
+    store<i32>(from + ((<usize>p) << 2), lo);
+    for (let t = lo; t < cn; t++) {
+      const col = load<i32>(ix + ((<usize>t) << 2));
+      if (col >= c1) break;
+      const at = start + ((<usize>(col - c0 + 1)) << 2);
+      store<i32>(at, load<i32>(at) + 1);
+    }
+  }
+  const total = prefix_counts(start, pos, m);
+  const entIdx = from + ((<usize>k) << 2);
+  const entVal = entIdx + ((<usize>(total + 4)) << 2);
+  for (let p = 0; p < k; p++) {
+    const ix = idx + <usize>p * stride;
+    const vx = val + <usize>p * stride;
+    const cn = load<i32>(cnt + ((<usize>p) << 2));
+    for (let t = load<i32>(from + ((<usize>p) << 2)); t < cn; t++) {
+      const col = load<i32>(ix + ((<usize>t) << 2));
+      if (col >= c1) break;
+      const pi = pos + ((<usize>(col - c0)) << 2);
+      const q = load<i32>(pi);
+      store<i32>(pi, q + 1);
+      store<i32>(entIdx + ((<usize>q) << 2), p);
+      store<f32>(entVal + ((<usize>q) << 2), load<f32>(vx + ((<usize>t) << 2)));
+    }
+  }
+  sum_columns(start, entIdx, entVal, m, b, c + <usize>c0 * ((<usize>n) << 2), n, accumulate);
 }
 
 function madd(acc: v128, x: v128, y: v128): v128 {
