@@ -29,6 +29,8 @@ const rootRequire = createRequire(join(root, 'package.json'));
 rootRequire('tsx/cjs/api').register();
 const { GEMM_BENCH_SHAPES } = rootRequire('./src/engine/kernels/benchGemm.ts');
 const { createWasmGemm } = rootRequire('./src/engine/kernels/wasmGemm.ts');
+const { xorshiftArray: random, calibrateReps, median } = rootRequire('./src/engine/kernels/timing.ts');
+const calibrate = (fn) => calibrateReps(fn, runMs);
 
 const one = createWasmGemm({ threads: 1 });
 const many = createWasmGemm({ threads });
@@ -36,32 +38,6 @@ if (!one || !many || many.threads !== threads)
   throw new Error('gemmThreads: the WebAssembly GEMM (threads) is unavailable');
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-function random(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    a[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return a;
-}
-function calibrate(fn) {
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt >= runMs / 2 || reps >= 1 << 20) return Math.max(1, Math.ceil((reps * runMs) / Math.max(dt, 1e-3)));
-    reps *= 2;
-  }
-}
-const median = (xs) => {
-  const a = [...xs].sort((x, y) => x - y);
-  const h = a.length >> 1;
-  return a.length % 2 ? a[h] : (a[h - 1] + a[h]) / 2;
-};
 
 const shapes = args.includes('--all') ? GEMM_BENCH_SHAPES : GEMM_BENCH_SHAPES.filter((s) => s.m === 512);
 const load0 = loadavg();

@@ -16,7 +16,7 @@ import { trainCommand } from './cli/train';
 const COMMANDS: Record<string, { run: (argv: string[]) => void | Promise<void>; help: string }> = {
   gates: { run: gatesCommand, help: 'perceptron gates AND/NAND/OR/XOR and the single-perceptron XOR experiment: [--seed S] [--json]' },
   train: { run: trainCommand, help: 'train a preset or network file: --preset NAME | --spec FILE [--epochs N | --iterations N] [--batch N] [--lr X] [--seed S] [--threads N] [--optimizer NAME] [--init he|xavier|STD] [--weight-decay X] [--hidden N,N,…] [--train-limit N] [--test-limit N] [--data-dir DIR] [--save FILE] [--json]' },
-  bench: { run: benchCommand, help: 'training throughput over timed windows: --net two-layer|simple-convnet [--windows N] [--window-seconds S] [--threads N] [--seed S] [--data-dir DIR] [--json]' },
+  bench: { run: benchCommand, help: 'training throughput over timed windows: --net two-layer|simple-convnet [--windows N] [--window-seconds S] [--threads N] [--seed S] [--data-dir DIR] [--json]; or GEMM GFLOP/s per shape: --gemm [--threads N] [--rounds R] [--json]' },
   experiment: {
     run: experimentCommand,
     help: "run one of the book's chapter-6 experiments: NAME [--iterations N] [--epochs N] [--trials N] [--seed S] [--test-limit N] [--inverted] [--data-dir DIR] [--json]",

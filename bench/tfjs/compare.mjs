@@ -90,6 +90,8 @@ const rootRequire = createRequire(join(root, 'package.json'));
 rootRequire('tsx/cjs/api').register();
 const { GEMM_BENCH_SHAPES } = rootRequire('./src/engine/kernels/benchGemm.ts');
 const { createWasmGemm } = rootRequire('./src/engine/kernels/wasmGemm.ts');
+const { xorshiftArray: random, calibrateReps, median } = rootRequire('./src/engine/kernels/timing.ts');
+const calibrate = (fn) => calibrateReps(fn, runMs);
 
 // tfjs from this folder's node_modules. Under Node the wasm backend reads its .wasm files from its
 // own dist/ folder (Emscripten's locateFile next to tf-backend-wasm.node.js), so no setWasmPaths is
@@ -117,35 +119,6 @@ const rounds = Math.round(value('rounds', quick ? 5 : 21));
 const runMs = value('run-ms', quick ? 3 : 10);
 const only = args.includes('--only') ? String(args[args.indexOf('--only') + 1]) : undefined;
 
-function random(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    a[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return a;
-}
-
-/** Calls of fn that make one timed run last ≥ runMs (after warming it up: tier-up, memory). */
-function calibrate(fn) {
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt >= runMs / 2 || reps >= 1 << 20) return Math.max(1, Math.ceil((reps * runMs) / Math.max(dt, 1e-3)));
-    reps *= 2;
-  }
-}
-
-const median = (xs) => {
-  const a = [...xs].sort((x, y) => x - y);
-  const h = a.length >> 1;
-  return a.length % 2 ? a[h] : (a[h - 1] + a[h]) / 2;
-};
 const maxRelDiff = (x, ref) => {
   let d = 0;
   let s = 0;

@@ -5,7 +5,9 @@
  */
 import { loadDataset } from '../engine/data/dataset';
 import { gemmBackend } from '../engine/gemm';
+import { GEMM_BENCH_SHAPES } from '../engine/kernels/benchGemm';
 import { currentArena, useFastKernels } from '../engine/kernels/select';
+import { alternateRates, xorshiftArray, type Rate } from '../engine/kernels/timing';
 import type { WasmGemm } from '../engine/kernels/wasmGemm';
 import { buildNetwork } from '../engine/network';
 import { simpleConvNetSpec } from '../engine/presets';
@@ -37,14 +39,19 @@ function median(s: number[]): number {
 }
 
 export function benchCommand(argv: string[]): void {
-  const flags = parseFlags('bench', argv, { net: 'string', windows: 'int', 'window-seconds': 'number', threads: 'int', seed: 'int', 'data-dir': 'string', json: 'boolean' });
+  const flags = parseFlags('bench', argv, { net: 'string', gemm: 'boolean', rounds: 'int', windows: 'int', 'window-seconds': 'number', threads: 'int', seed: 'int', 'data-dir': 'string', json: 'boolean' });
+  const threads = positiveInt(flags, 'threads', 'bench') ?? 1;
+  if (threads > MAX_THREADS) throw new UsageError(`bench: --threads must be at most ${MAX_THREADS}, got ${threads}`);
+  if (flags.gemm) {
+    if (flags.net !== undefined) throw new UsageError('bench: give --net or --gemm, not both');
+    benchGemmShapes(threads, positiveInt(flags, 'rounds', 'bench') ?? 7, flags.json === true);
+    return;
+  }
   const name = oneOf(flags, 'net', Object.keys(NETS), 'bench');
-  if (!name) throw new UsageError(`bench: --net is required, one of ${Object.keys(NETS).join(', ')}`);
+  if (!name) throw new UsageError(`bench: --net is required (one of ${Object.keys(NETS).join(', ')}), or --gemm`);
   const windows = positiveInt(flags, 'windows', 'bench') ?? 5;
   const windowS = (flags['window-seconds'] as number | undefined) ?? 2;
   if (!(windowS > 0)) throw new UsageError('bench: --window-seconds must be positive');
-  const threads = positiveInt(flags, 'threads', 'bench') ?? 1;
-  if (threads > MAX_THREADS) throw new UsageError(`bench: --threads must be at most ${MAX_THREADS}, got ${threads}`);
   let choice: ReturnType<typeof useFastKernels> | undefined;
   if (threads > 1) {
     // The CLI installed the single-threaded kernels at start; install the threaded backend instead.
@@ -96,4 +103,55 @@ export function benchCommand(argv: string[]): void {
   arena?.disposeThreads();
   if (flags.json) emitJson(result);
   else console.log(`${name}: median ${fmt(result.samplesPerSecond.median, 4)} samples/s (min ${fmt(result.samplesPerSecond.min, 4)}, max ${fmt(result.samplesPerSecond.max, 4)}), peak RSS ${result.peakRssMB} MB, GEMM ${result.gemm}`);
+}
+
+/** GFLOP/s per shape, at 1 thread and (when threads > 1) at `threads`: the median and best run. */
+export interface GemmShapeRates {
+  shape: string;
+  form: 'nn' | 'tn' | 'nt';
+  gflops: Record<string, Rate>;
+}
+
+/**
+ * `bench --gemm`: the engine's GEMM as training calls it (the WebAssembly arena, operands in its
+ * memory, no copies) on 512³ and the MNIST nets' products, 1 thread against `threads` alternated
+ * in `rounds` runs of ≥ 20 ms each. Sparse-input shapes are measured on dense random operands (the
+ * dense kernel).
+ */
+function benchGemmShapes(threads: number, rounds: number, json: boolean): void {
+  if (process.env.SCRATCHNET_KERNELS === 'typescript') throw new UsageError('bench --gemm measures the WebAssembly kernels, but SCRATCHNET_KERNELS=typescript is set');
+  const choice = useFastKernels('auto', threads);
+  const arena = currentArena();
+  if (!arena) throw new UsageError(`bench --gemm needs the WebAssembly arena: ${choice.warning ?? choice.name}`);
+  if (threads > 1 && choice.threads !== threads) throw new UsageError(`bench: --threads ${threads} is not available here: ${choice.warning ?? 'one thread only'}`);
+  const rows: GemmShapeRates[] = [];
+  try {
+    for (const s of GEMM_BENCH_SHAPES) {
+      const { form, m, k, n, accumulate } = s;
+      const put = (x: Float32Array) => {
+        const y = arena.kernels.allocFloat32(x.length);
+        y.set(x);
+        return y;
+      };
+      const a = put(xorshiftArray(m * k, 1));
+      const b = put(xorshiftArray(k * n, 2));
+      const c = put(xorshiftArray(m * n, 3));
+      const fn = () => arena.gemm[form](a, b, c, m, k, n, accumulate);
+      const variants = [{ key: '1', fn, before: () => arena.setThreads(1) }];
+      if (threads > 1) variants.push({ key: String(threads), fn, before: () => arena.setThreads(threads) });
+      const gflops = alternateRates(variants, 2 * m * k * n, rounds, 20);
+      rows.push({ shape: `${m}×${k}×${n} ${s.name}`, form, gflops });
+      if (!json) process.stderr.write(`${rows[rows.length - 1].shape}: ${variants.map((v) => `${v.key} thread(s) ${fmt(gflops[v.key].median, 3)}`).join(', ')} GFLOP/s\n`);
+    }
+  } finally {
+    arena.disposeThreads();
+  }
+  const result = { gemm: rows, kernels: choice.name, threads, rounds };
+  if (json) emitJson(result);
+  else {
+    const cols = threads > 1 ? ['1', String(threads)] : ['1'];
+    console.log(`| shape (m×k×n) | form | ${cols.map((t) => `${t} thread${t === '1' ? '' : 's'}: GFLOP/s median (best)`).join(' | ')} |`);
+    console.log(`| --- | --- | ${cols.map(() => '---:').join(' | ')} |`);
+    for (const r of rows) console.log(`| ${r.shape} | ${r.form} | ${cols.map((t) => `${fmt(r.gflops[t].median, 3)} (${fmt(r.gflops[t].best, 3)})`).join(' | ')} |`);
+  }
 }

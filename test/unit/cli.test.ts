@@ -207,7 +207,18 @@ describe('cli (node bin/scratchnet.js)', function () {
 
   it('bench --threads 2 --windows 1: finishes on the arena with two threads and reports a positive rate', function () {
     this.timeout(120_000);
-    const r = cli(['bench', '--net', 'two-layer', '--threads', '2', '--windows', '1', '--window-seconds', '0.3', '--json']);
+    const r = cli([
+      'bench',
+      '--net',
+      'two-layer',
+      '--threads',
+      '2',
+      '--windows',
+      '1',
+      '--window-seconds',
+      '0.3',
+      '--json',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const j = lastJson(r) as {
       net: string;
@@ -230,6 +241,37 @@ describe('cli (node bin/scratchnet.js)', function () {
     assert.ok(j.threadParts.jobs + j.threadParts.jobsAlone > 0, JSON.stringify(j.threadParts));
   });
 
+  it('bench --gemm --threads 2: GFLOP/s per shape (512³ and the MNIST products) at 1 and 2 threads', function () {
+    this.timeout(300_000);
+    const r = cli(['bench', '--gemm', '--threads', '2', '--rounds', '1', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = lastJson(r) as {
+      gemm: { shape: string; form: string; gflops: Record<string, { median: number; best: number }> }[];
+      kernels: string;
+      threads: number;
+    };
+    assert.match(j.kernels, /^wasm-(relaxed|simd)-arena-2threads$/);
+    assert.equal(j.threads, 2);
+    const shapes = j.gemm.map((g) => g.shape.split(' ')[0]);
+    for (const want of ['512×512×512', '100×784×50', '784×100×50', '100×4320×100', '4320×100×100', '100×100×4320'])
+      assert.ok(shapes.includes(want), `${want} measured (got ${shapes.join(', ')})`);
+    assert.deepEqual(
+      j.gemm.filter((g) => g.shape.startsWith('512×')).map((g) => g.form),
+      ['nn', 'tn', 'nt'],
+    );
+    for (const g of j.gemm) {
+      for (const t of ['1', '2']) {
+        const v = g.gflops[t];
+        assert.ok(
+          v && Number.isFinite(v.median) && v.median > 0 && v.best >= v.median,
+          `${g.shape} ${t}: ${JSON.stringify(v)}`,
+        );
+      }
+    }
+    failsWithOneLine(cli(['bench', '--gemm', '--net', 'two-layer']), /bench: give --net or --gemm, not both/);
+    failsWithOneLine(cli(['bench']), /bench: --net is required \(one of two-layer, simple-convnet\), or --gemm/);
+  });
+
   it('COMMAND --help: exit 0 and a usage line naming every flag the command accepts', function () {
     this.timeout(120_000);
     for (const command of ['gates', 'train', 'bench', 'experiment', 'gradcheck']) {
@@ -237,10 +279,13 @@ describe('cli (node bin/scratchnet.js)', function () {
       assert.equal(h.status, 0, `${command} --help: ${h.stderr}`);
       assert.match(h.stdout, new RegExp(`^usage: scratchnet ${command} `));
       // the flags the parser accepts are the ones its error for an unknown flag lists
-      const bad = cli(command === 'experiment' ? [command, 'batchnorm', '--no-such-flag'] : [command, '--no-such-flag']);
+      const bad = cli(
+        command === 'experiment' ? [command, 'batchnorm', '--no-such-flag'] : [command, '--no-such-flag'],
+      );
       const m = /valid flags: (.*)$/m.exec(bad.stderr);
       assert.ok(m, `${command}: ${bad.stderr}`);
-      for (const flag of m[1].split(', ')) assert.ok(h.stdout.includes(flag), `${command} --help does not mention ${flag}`);
+      for (const flag of m[1].split(', '))
+        assert.ok(h.stdout.includes(flag), `${command} --help does not mention ${flag}`);
     }
   });
 
@@ -329,13 +374,19 @@ describe('cli (node bin/scratchnet.js)', function () {
         cli(['bench', '--net', 'two-layer', '--threads', '0']),
         /bench: --threads must be a positive integer, got 0/,
       );
-      failsWithOneLine(cli(['bench', '--net', 'two-layer', '--threads', 'two']), /--threads must be an integer, got "two"/);
+      failsWithOneLine(
+        cli(['bench', '--net', 'two-layer', '--threads', 'two']),
+        /--threads must be an integer, got "two"/,
+      );
       failsWithOneLine(cli(['bench', '--net', 'two-layer', '--threads', '65']), /--threads must be at most 64, got 65/);
       failsWithOneLine(cli(['bench', '--net', 'two-layer', '--threads']), /--threads needs a value/);
     });
 
     it('an unknown command lists the valid ones', () => {
-      failsWithOneLine(cli(['fit']), /unknown command "fit"; valid commands: gates, train, bench, experiment, gradcheck/);
+      failsWithOneLine(
+        cli(['fit']),
+        /unknown command "fit"; valid commands: gates, train, bench, experiment, gradcheck/,
+      );
     });
   });
 });

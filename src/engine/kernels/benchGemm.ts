@@ -6,6 +6,7 @@
  *   npx tsx src/engine/kernels/benchGemm.ts [--quick] [--json] [--no-relaxed] [--threads N] [--no-ts]
  */
 import { typescriptGemm, type GemmBackend } from '../gemm';
+import { alternateRates, xorshiftArray as random, type Rate } from './timing';
 import { createWasmGemm, type WasmGemm, type WasmGemmOptions } from './wasmGemm';
 
 type Form = 'nn' | 'tn' | 'nt';
@@ -72,44 +73,12 @@ export interface GemmBenchOptions extends WasmGemmOptions {
   skipTypescript?: boolean;
 }
 
-function random(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    a[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return a;
-}
-
 /**
  * GFLOP/s of `runs` timed runs of `fn`, each repeating it to last ≥ runMs, after a warm-up: the
  * median, and the best run (what the code does on a core nothing else disturbs).
  */
-function measure(fn: () => void, flops: number, runs: number, runMs: number): { median: number; best: number } {
-  // warm-up: tier up to optimized code, fault in memory, and find how many calls fill runMs
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt >= runMs / 2 || reps >= 1 << 20) {
-      reps = Math.max(1, Math.ceil((reps * runMs) / Math.max(dt, 1e-3)));
-      break;
-    }
-    reps *= 2;
-  }
-  const rates: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t0;
-    rates.push((flops * reps) / (dt * 1e6));
-  }
-  rates.sort((x, y) => x - y);
-  return { median: rates[rates.length >> 1], best: rates[rates.length - 1] };
+function measure(fn: () => void, flops: number, runs: number, runMs: number): Rate {
+  return alternateRates([{ key: 'fn', fn }], flops, runs, runMs).fn;
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -569,6 +569,14 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     // (assembly/gemm.ts NA): measured 1.5× instead of 2× on 100×4320×100, so split m there.
     const narrow = n > 32 && n / nparts <= 32 && m >= 4 * nparts;
     const splitN = n >= 8 * nparts && (m * k <= k * n || m < 4 * nparts) && !narrow;
+    // Every part packs the whole shared operand again (A when splitting n, B when splitting m):
+    // worth it only while a part's own work is well above that (≥ 16 multiply-adds per packed
+    // float, i.e. its n or m ≥ 16). Measured: 25×57600×30 cut into four parts of 6–7 rows, each
+    // packing all 57600×30 of B, ran at 18 GFLOP/s on two threads against 26 on one.
+    if ((splitN ? n : m) < 16 * nparts) {
+      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+      return;
+    }
     const parts: Part[] = [];
     const at = splitN ? cuts(n, nparts, 8) : cuts(m, nparts, 4);
     // thread scratch: tmp (128 B), packed A (KC·MC floats), packed B (KC·round8(n) floats)
