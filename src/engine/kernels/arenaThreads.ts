@@ -109,6 +109,134 @@ for (;;) {
 }
 `;
 
+/**
+ * How a split call runs, as `SplitPolicy.plan` decides: handed to the helpers, or here alone —
+ * backing off from a helper that looks descheduled, or because whole steps ran faster that way.
+ */
+export type SplitPlan = 'split' | 'backoff' | 'alone';
+
+/**
+ * When the calling thread runs split calls alone, with the helpers asleep (pure: `ArenaThreads.run`
+ * feeds it its clock and the times it measures). Results never depend on it: a part computes the
+ * same whichever thread runs it.
+ *
+ * - **Whole steps, 2 threads against 1.** The first call site seen (a kernel with its arguments:
+ *   the same call once per training step) is the pilot; the time between two of its calls is one
+ *   step, serial work included. Steps run in blocks: EXPLORE_STEPS of the other way (alone when
+ *   splitting is preferred, split when running alone is), then the preferred way; the medians of
+ *   the explore block and of the last steps before it decide, a switch needing a 3% gain in two
+ *   comparisons in a row (the second 64 steps after the first: one can fall on a hiccup or on the
+ *   warm-up). The preferred block lasts EXPLOIT_STEPS, doubling (up to 16×) while the preference
+ *   holds. Why:
+ *   when this VM's two vCPUs interfere (one physical core, or another guest on it) the parts ran
+ *   1.25–1.5× slower than alone and the helper, spinning between calls, slowed the serial pieces
+ *   too: two threads ran 25% slower than one, with nothing else to show for it.
+ * - **Back-off** (within split steps): when the helpers look descheduled (the other core is busy)
+ *   — this thread waited for them longer than two of its own parts took (and 0.1 ms), or they took
+ *   no part though awake — the next 2, 4, … 512 calls run alone: a busy machine then costs a stall
+ *   now and then, not one a call. A call with a short wait takes a step back.
+ */
+export class SplitPolicy {
+  /** Off: every split call is handed over (tests); no back-off, no comparison. */
+  enabled = true;
+  /** Explore blocks run so far, and switches between splitting and running alone. */
+  trials = 0;
+  switches = 0;
+  private skip = 0;
+  private strikes = 0;
+  private pilot: string | undefined;
+  private lastPilot = -1;
+  private preferAlone = false;
+  private exploring = false;
+  private left = EXPLOIT_STEPS;
+  private exploitLength = EXPLOIT_STEPS;
+  private wins = 0; // explore blocks in a row that beat the preferred way
+  private explore: number[] = [];
+  private recent: number[] = []; // the last steps of the preferred way
+
+  /** Whether split calls now run alone because whole steps were faster that way. */
+  get runningAlone(): boolean {
+    return this.exploring !== this.preferAlone;
+  }
+
+  /** Calls still to run alone while backing off. */
+  get backingOff(): number {
+    return this.skip;
+  }
+
+  /** Before a split call of the site `key`, at `now` (ms). */
+  plan(key: string, now: number): SplitPlan {
+    if (!this.enabled) return 'split';
+    this.step(key, now);
+    if (this.runningAlone) return 'alone';
+    if (this.skip > 0) {
+      this.skip--;
+      return 'backoff';
+    }
+    return 'split';
+  }
+
+  private step(key: string, now: number): void {
+    if (this.pilot === undefined) this.pilot = key;
+    if (key !== this.pilot) return;
+    const dt = this.lastPilot >= 0 ? now - this.lastPilot : -1;
+    this.lastPilot = now;
+    // the first step of a block carries the change of way (a helper to wake): not counted
+    if (dt >= 0 && this.left < (this.exploring ? EXPLORE_STEPS : this.exploitLength)) {
+      if (this.exploring) this.explore.push(dt);
+      else {
+        this.recent.push(dt);
+        if (this.recent.length > 2 * EXPLORE_STEPS) this.recent.shift();
+      }
+    }
+    if (--this.left > 0) return;
+    if (!this.exploring) {
+      this.exploring = true;
+      this.left = EXPLORE_STEPS;
+      this.explore = [];
+      this.trials++;
+      return;
+    }
+    this.exploring = false;
+    const won =
+      this.explore.length >= 4 && this.recent.length >= 4 && median(this.explore) < 0.97 * median(this.recent);
+    if (won && ++this.wins >= 2) {
+      // twice in a row (one comparison can fall on a hiccup, or on the warm-up): switch
+      this.preferAlone = !this.preferAlone;
+      this.switches++;
+      this.wins = 0;
+      this.exploitLength = EXPLOIT_STEPS;
+      this.recent = this.explore;
+    } else if (won) {
+      this.exploitLength = EXPLOIT_STEPS / 4; // confirm soon
+    } else {
+      this.wins = 0;
+      this.exploitLength = Math.min(16 * EXPLOIT_STEPS, 2 * this.exploitLength);
+    }
+    this.left = this.exploitLength;
+  }
+
+  /**
+   * After a split call: the parts this thread ran and the helpers ran, this thread's time per part
+   * and its wait for the helpers (ms), whether a helper was asleep at the start. True: back off.
+   */
+  afterSplit(ran: number, theirs: number, perPart: number, waited: number, asleep: boolean): boolean {
+    if (this.enabled && ran > 0 && (waited > Math.max(0.1, 2 * perPart) || (theirs === 0 && !asleep))) {
+      this.strikes = Math.min(this.strikes + 1, 9);
+      this.skip = 1 << this.strikes;
+      return true;
+    }
+    if (this.strikes > 0 && theirs > 0 && waited < 0.5 * perPart) this.strikes--;
+    return false;
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const h = a.length >> 1;
+  return a.length % 2 ? a[h] : (a[h - 1] + a[h]) / 2;
+}
+
 /** One part: a kernel, its arguments (int32), and which of them are offsets into the thread's scratch. */
 export interface Part {
   kind: number;
@@ -157,9 +285,20 @@ export interface ArenaThreadStats {
   /** Milliseconds the calling thread waited for the helpers' last parts, and spent in split calls. */
   waitMs: number;
   jobMs: number;
+  /**
+   * Comparisons of whole steps on 1 thread against split (`SplitPolicy`), and how many of them
+   * changed the way split calls run.
+   */
+  trials: number;
+  switches: number;
 }
 
 type Fn = (...a: number[]) => void;
+
+/** Steps (calls of the pilot site) run the other way in each comparison. */
+const EXPLORE_STEPS = 16;
+/** Steps run the preferred way between comparisons (doubling while the preference holds). */
+const EXPLOIT_STEPS = 256;
 
 /**
  * Starts `helpers` helper threads on `memory` (the arena's), with the control block at `ctl` (CONTROL_BYTES,
@@ -208,9 +347,18 @@ export function startArenaThreads(
   let scratchBytes = 0;
   let mine: { off: number; release(): void } | undefined;
   let theirs: { off: number; release(): void }[] = [];
-  const stats = { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0 };
-  let skip = 0;
-  let strikes = 0;
+  const stats = {
+    jobs: 0,
+    parts: 0,
+    helperParts: 0,
+    backoffs: 0,
+    jobsAlone: 0,
+    waitMs: 0,
+    jobMs: 0,
+    trials: 0,
+    switches: 0,
+  };
+  const policy = new SplitPolicy();
   let holding = false;
   const a = new Array<number>(ARGS).fill(0);
 
@@ -240,11 +388,21 @@ export function startArenaThreads(
       const n = parts.length;
       if (n > MAX_PARTS) throw new RangeError(`arena threads: ${n} parts, at most ${MAX_PARTS}`);
       const base = this.scratch(0);
-      if (n === 1 || skip > 0) {
-        // one part, or backing off (see below): all on this thread, in part order
-        if (n > 1) {
-          skip--;
-          stats.jobsAlone++;
+      if (n === 1) {
+        runLocal(parts[0], base);
+        return;
+      }
+      policy.enabled = this.backoff;
+      const plan = policy.plan(`${n}:${parts[0].kind}:${parts[0].args.join(',')}`, performance.now());
+      stats.trials = policy.trials;
+      stats.switches = policy.switches;
+      if (plan !== 'split') {
+        // backing off, or whole steps run faster on this thread alone: all parts here, in order,
+        // with the helpers asleep (a spinning helper on a shared core would slow this one)
+        stats.jobsAlone++;
+        if (!holding) {
+          Atomics.store(i32, HOLD, 1);
+          holding = true;
         }
         for (const p of parts) runLocal(p, base);
         return;
@@ -287,23 +445,14 @@ export function startArenaThreads(
         if (d === theirsCount) break;
         if ((++spins & 255) === 0 && performance.now() - tOwn > waitSpinMs) Atomics.wait(i32, DONE, d, 1);
       }
-      // Back-off: when the helpers look descheduled (the other core is busy) — this thread waited
-      // for them longer than two of its own parts took (and 0.1 ms), or they took no part though awake — run
-      // the next jobs alone, 2, 4, … 512 of them as that repeats, with the helpers asleep
-      // (HOLD): a spinning helper would take CPU time from this thread. A busy machine then costs
-      // a stall now and then, not one a job. Results do not change: a part computes the same
-      // whichever thread runs it.
       const waited = performance.now() - tOwn;
       stats.waitMs += waited;
       stats.jobMs += waited + (tOwn - tStart);
-      const perPart = ran > 0 ? (tOwn - tStart) / ran : 0;
-      if (this.backoff && ran > 0 && (waited > Math.max(0.1, 2 * perPart) || (theirsCount === 0 && !asleep))) {
-        strikes = Math.min(strikes + 1, 9);
-        skip = 1 << strikes;
+      if (policy.afterSplit(ran, theirsCount, (tOwn - tStart) / Math.max(ran, 1), waited, asleep)) {
         stats.backoffs++;
         Atomics.store(i32, HOLD, 1);
         holding = true;
-      } else if (strikes > 0 && theirsCount > 0 && waited < 0.5 * perPart) strikes--;
+      }
       stats.jobs++;
       stats.parts += n;
       stats.helperParts += theirsCount;

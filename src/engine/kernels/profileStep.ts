@@ -171,6 +171,7 @@ export function formatProfile(p: StepProfile): string {
       '',
       `split kernel calls ${p.threadStats.jobs}, parts ${p.threadStats.parts}, run by the helpers ${p.threadStats.helperParts}; ` +
         `back-offs ${p.threadStats.backoffs}, calls run alone ${p.threadStats.jobsAlone}; ` +
+        `steps compared 1 thread against split ${p.threadStats.trials} times, ${p.threadStats.switches} switches; ` +
         `the caller waited for the helper ${((100 * p.threadStats.waitMs) / Math.max(1e-9, p.threadStats.jobMs)).toFixed(1)}% of the split calls' time`,
     );
   return lines.join('\n');

@@ -1148,7 +1148,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       if (pool) pool.backoff = on;
     },
     threadStats: () => ({
-      ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0 }),
+      ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0, trials: 0, switches: 0 }),
     }),
     disposeThreads() {
       pool?.dispose();
