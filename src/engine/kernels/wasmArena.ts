@@ -137,6 +137,7 @@ interface OpsExports {
     xp: Ptr,
     g0: number,
     g1: number,
+    acc: Ptr,
   ): void;
   im2col(
     x: Ptr,
@@ -1002,22 +1003,25 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('conv dy', dy, n * f * oh * ow);
       need('conv dW', dw, f * c * fh * fw);
       const xp = pad > 0 ? stageBlock(6, n * c * (h + 2 * pad) * (w + 2 * pad) * 4) : 0;
-      const px = src(x, 0, n * c * h * w);
-      const pd = src(dy, 1, n * f * oh * ow);
-      const pw = dst(dw, 2, f * c * fh * fw);
       const groups = (f + 3) >> 2;
       // groups of four filters are independent (each summed over the whole batch): split them;
       // not with padding (each part would pad the whole batch again)
       const nparts = pad > 0 ? 1 : partsFor(2 * n * f * c * fh * fw * oh * ow, groups);
-      if (nparts === 1) ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp, 0, groups);
+      // the taps' accumulators between samples (conv_dw `acc`): 8 vectors per (channel, ky, kx pair)
+      const accBytes = c * fh * ((fw + 1) >> 1) * 128;
+      const acc = nparts === 1 ? stageBlock(7, accBytes) : (pool?.scratch(accBytes), 0);
+      const px = src(x, 0, n * c * h * w);
+      const pd = src(dy, 1, n * f * oh * ow);
+      const pw = dst(dw, 2, f * c * fh * fw);
+      if (nparts === 1) ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp, 0, groups, acc);
       else {
         const at = cuts(groups, nparts, 1);
         const parts: Part[] = [];
         for (let t = 0; t + 1 < at.length; t++)
           parts.push({
             kind: K.conv_dw,
-            args: [px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, at[t], at[t + 1]],
-            scratch: 0,
+            args: [px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, at[t], at[t + 1], 0],
+            scratch: 1 << 14,
           });
         runParts(parts);
       }

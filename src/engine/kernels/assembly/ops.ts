@@ -493,8 +493,12 @@ export function conv_fwd(
  * dW (F, C, FH, FW) = Σ_s Σ_oy Σ_ox dy[s, f, oy, ox] · x[s, c, oy + ky, ox + kx] for stride 1 and
  * zero padding `pad` (the conv layer's weight gradient, without im2col). Eight accumulators: four
  * filters × two neighbouring taps kx, kx + 1, summed over the whole batch along rows of four outputs,
- * then across the lanes; steps whose two input vectors are all ±0 are skipped. dW is overwritten. Scratch xp: with padding, the padded batch
- * (N·C·(H+2pad)·(W+2pad) floats). A row's last partial vector is masked on both operands.
+ * then across the lanes; steps whose two input vectors are all ±0 are skipped. dW is overwritten.
+ * Sample by sample: every tap's accumulators are kept at `acc` (C·FH·⌈FW/2⌉·8 vectors) between
+ * samples, so a sample's input and its four dy planes are read once from memory for all the taps
+ * (from L1 after the first), not once per tap from a batch that does not fit in L2; the same sums
+ * in the same order. Scratch xp: with padding, the padded batch (N·C·(H+2pad)·(W+2pad) floats). A
+ * row's last partial vector is masked on both operands.
  * Only the groups of four filters g0 ≤ g < g1 are computed (a part of the work, for threads: a
  * group's sums are the same whatever the range).
  */
@@ -513,6 +517,7 @@ export function conv_dw(
   xp: usize,
   g0: i32,
   g1: i32,
+  acc: usize,
 ): void {
   const hp = h + 2 * pad;
   const wp = w + 2 * pad;
@@ -543,20 +548,23 @@ export function conv_dw(
     const o1 = <usize>(fl > 1 ? 1 : 0) * outPlane * 4;
     const o2 = <usize>(fl > 2 ? 2 : 0) * outPlane * 4;
     const o3 = <usize>(fl > 3 ? 3 : 0) * outPlane * 4;
-    for (let ch = 0; ch < c; ch++) {
-      for (let ky = 0; ky < fh; ky++) {
-        for (let kx = 0; kx < fw; kx += 2) {
-          let a0 = f32x4.splat(0);
-          let a1 = f32x4.splat(0);
-          let a2 = f32x4.splat(0);
-          let a3 = f32x4.splat(0);
-          let b0 = f32x4.splat(0);
-          let b1 = f32x4.splat(0);
-          let b2 = f32x4.splat(0);
-          let b3 = f32x4.splat(0);
-          for (let s = 0; s < n; s++) {
-            const xs = src + ((<usize>(s * c + ch) * plane) << 2);
-            const ds = dy + ((<usize>(s * f + 4 * g) * outPlane) << 2);
+    const pairs = (fw + 1) >> 1;
+    memory.fill(acc, 0, (<usize>(c * fh * pairs)) << 7);
+    for (let s = 0; s < n; s++) {
+      const ds = dy + ((<usize>(s * f + 4 * g) * outPlane) << 2);
+      for (let ch = 0; ch < c; ch++) {
+        const xs = src + ((<usize>(s * c + ch) * plane) << 2);
+        for (let ky = 0; ky < fh; ky++) {
+          for (let kx = 0; kx < fw; kx += 2) {
+            const ap = acc + ((<usize>((ch * fh + ky) * pairs + (kx >> 1))) << 7);
+            let a0 = v128.load(ap);
+            let a1 = v128.load(ap, 16);
+            let a2 = v128.load(ap, 32);
+            let a3 = v128.load(ap, 48);
+            let b0 = v128.load(ap, 64);
+            let b1 = v128.load(ap, 80);
+            let b2 = v128.load(ap, 96);
+            let b3 = v128.load(ap, 112);
             for (let oy = 0; oy < oh; oy++) {
               const xr = xs + ((<usize>(oy + ky) * <usize>wp + <usize>kx) << 2);
               const dr = ds + ((<usize>oy * <usize>ow) << 2);
@@ -600,19 +608,35 @@ export function conv_dw(
                 b3 = madd(b3, d, x1);
               }
             }
+            v128.store(ap, a0);
+            v128.store(ap, a1, 16);
+            v128.store(ap, a2, 32);
+            v128.store(ap, a3, 48);
+            v128.store(ap, b0, 64);
+            v128.store(ap, b1, 80);
+            v128.store(ap, b2, 96);
+            v128.store(ap, b3, 112);
           }
+        }
+      }
+    }
+    const fstep = (<usize>(c * fh * fw)) << 2;
+    for (let ch = 0; ch < c; ch++) {
+      for (let ky = 0; ky < fh; ky++) {
+        for (let kx = 0; kx < fw; kx += 2) {
+          const ap = acc + ((<usize>((ch * fh + ky) * pairs + (kx >> 1))) << 7);
           const two = kx + 1 < fw;
           const base = (<usize>((4 * g * c + ch) * fh + ky) * <usize>fw + <usize>kx) << 2;
-          const fstep = (<usize>(c * fh * fw)) << 2;
-          store_dw(dw + base, a0, b0, two);
-          if (fl > 1) store_dw(dw + base + fstep, a1, b1, two);
-          if (fl > 2) store_dw(dw + base + 2 * fstep, a2, b2, two);
-          if (fl > 3) store_dw(dw + base + 3 * fstep, a3, b3, two);
+          store_dw(dw + base, v128.load(ap), v128.load(ap, 64), two);
+          if (fl > 1) store_dw(dw + base + fstep, v128.load(ap, 16), v128.load(ap, 80), two);
+          if (fl > 2) store_dw(dw + base + 2 * fstep, v128.load(ap, 32), v128.load(ap, 96), two);
+          if (fl > 3) store_dw(dw + base + 3 * fstep, v128.load(ap, 48), v128.load(ap, 112), two);
         }
       }
     }
   }
 }
+
 
 function hsum(v: v128): f32 {
   const t = f32x4.add(v, v128.shuffle<i32>(v, v, 2, 3, 0, 1));
