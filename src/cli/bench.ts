@@ -115,8 +115,8 @@ export interface GemmShapeRates {
 /**
  * `bench --gemm`: the engine's GEMM as training calls it (the WebAssembly arena, operands in its
  * memory, no copies) on 512³ and the MNIST nets' products, 1 thread against `threads` alternated
- * in `rounds` runs of ≥ 20 ms each. Sparse-input shapes are measured on dense random operands (the
- * dense kernel).
+ * in `rounds` runs of ≥ 20 ms each, every split call handed to the helpers (no back-off). Sparse-input
+ * shapes are measured on dense random operands (the dense kernel).
  */
 function benchGemmShapes(threads: number, rounds: number, json: boolean): void {
   if (process.env.SCRATCHNET_KERNELS === 'typescript') throw new UsageError('bench --gemm measures the WebAssembly kernels, but SCRATCHNET_KERNELS=typescript is set');
@@ -124,6 +124,9 @@ function benchGemmShapes(threads: number, rounds: number, json: boolean): void {
   const arena = currentArena();
   if (!arena) throw new UsageError(`bench --gemm needs the WebAssembly arena: ${choice.warning ?? choice.name}`);
   if (threads > 1 && choice.threads !== threads) throw new UsageError(`bench: --threads ${threads} is not available here: ${choice.warning ?? 'one thread only'}`);
+  // the split kernels as such: no back-off, no switching to one thread (SplitPolicy), which would
+  // measure this machine's mood rather than the kernels
+  arena.threadBackoff = false;
   const rows: GemmShapeRates[] = [];
   try {
     for (const s of GEMM_BENCH_SHAPES) {

@@ -266,8 +266,9 @@ export interface WasmArena {
   threadMinFlops: number;
   threadStats(): ArenaThreadStats;
   /**
-   * Whether the calling thread runs split kernels alone for a while when the helper looks
-   * descheduled (default true; see arenaThreads.ts). Off, every split kernel is handed to the helper.
+   * Whether the calling thread runs split kernels alone when that pays (default true; `SplitPolicy`
+   * in arenaThreads.ts): for a while when the helper looks descheduled, and for as long as whole
+   * steps run faster on one thread. Off, every split kernel is handed to the helper.
    */
   threadBackoff: boolean;
   /** Ends the helper thread (if any); the arena runs on one thread afterwards. */
