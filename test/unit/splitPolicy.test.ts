@@ -59,6 +59,18 @@ describe('SplitPolicy: when split kernel calls run on the calling thread alone',
     assert.equal(count(r.plans.slice(-100), 'split'), 100);
   });
 
+  it('long steps (8 ms): explore blocks of about 40 ms (6 steps), still switching when alone is faster', () => {
+    const p = new SplitPolicy();
+    const { plans } = train(p, 255 + 6 + 1, { split: 8, alone: 12 });
+    assert.deepEqual(plans.slice(255, 261), Array(6).fill('alone'));
+    assert.equal(plans[261], 'split');
+    const q = new SplitPolicy();
+    const clock = { now: 0 };
+    train(q, 255 + 6 + 1 + 64 + 6 + 1, { split: 10, alone: 8 }, clock);
+    assert.equal(q.switches, 1);
+    assert.equal(q.runningAlone, true);
+  });
+
   it('one comparison won, the next lost: no switch', () => {
     const p = new SplitPolicy();
     const clock = { now: 0 };

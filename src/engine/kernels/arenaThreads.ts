@@ -122,7 +122,8 @@ export type SplitPlan = 'split' | 'backoff' | 'alone';
  *
  * - **Whole steps, 2 threads against 1.** The first call site seen (a kernel with its arguments:
  *   the same call once per training step) is the pilot; the time between two of its calls is one
- *   step, serial work included. Steps run in blocks: EXPLORE_STEPS of the other way (alone when
+ *   step, serial work included. Steps run in blocks: EXPLORE_STEPS (fewer when steps are long:
+ *   about EXPLORE_MS of them, at least 6) of the other way (alone when
  *   splitting is preferred, split when running alone is), then the preferred way; the medians of
  *   the explore block and of the last steps before it decide, a switch needing a 3% gain in two
  *   comparisons in a row (the second 64 steps after the first: one can fall on a hiccup or on the
@@ -150,6 +151,7 @@ export class SplitPolicy {
   private exploring = false;
   private left = EXPLOIT_STEPS;
   private exploitLength = EXPLOIT_STEPS;
+  private exploreLength = EXPLORE_STEPS;
   private wins = 0; // explore blocks in a row that beat the preferred way
   private explore: number[] = [];
   private recent: number[] = []; // the last steps of the preferred way
@@ -182,7 +184,7 @@ export class SplitPolicy {
     const dt = this.lastPilot >= 0 ? now - this.lastPilot : -1;
     this.lastPilot = now;
     // the first step of a block carries the change of way (a helper to wake): not counted
-    if (dt >= 0 && this.left < (this.exploring ? EXPLORE_STEPS : this.exploitLength)) {
+    if (dt >= 0 && this.left < (this.exploring ? this.exploreLength : this.exploitLength)) {
       if (this.exploring) this.explore.push(dt);
       else {
         this.recent.push(dt);
@@ -192,7 +194,12 @@ export class SplitPolicy {
     if (--this.left > 0) return;
     if (!this.exploring) {
       this.exploring = true;
-      this.left = EXPLORE_STEPS;
+      // long steps (SimpleConvNet: 8 ms) need fewer of them to compare, and each one run the
+      // slower way costs more: about EXPLORE_MS of steps, 6 to EXPLORE_STEPS of them
+      const step = this.recent.length ? median(this.recent) : 0;
+      this.exploreLength =
+        step > 0 ? Math.max(6, Math.min(EXPLORE_STEPS, Math.round(EXPLORE_MS / step))) : EXPLORE_STEPS;
+      this.left = this.exploreLength;
       this.explore = [];
       this.trials++;
       return;
@@ -297,6 +304,8 @@ type Fn = (...a: number[]) => void;
 
 /** Steps (calls of the pilot site) run the other way in each comparison. */
 const EXPLORE_STEPS = 16;
+/** …or fewer, about this many milliseconds of them (at least 6). */
+const EXPLORE_MS = 40;
 /** Steps run the preferred way between comparisons (doubling while the preference holds). */
 const EXPLOIT_STEPS = 256;
 
