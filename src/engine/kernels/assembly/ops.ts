@@ -298,6 +298,11 @@ export function block_sums(d: usize, db: usize, n: i32, f: i32, p: i32, j0: i32,
 
 // ---- mini-batch gather (trainer.ts) ----------------------------------------------------------
 
+/** The start of data row order[i] (rows of `per` bytes at src). */
+function row_at(src: usize, order: usize, i: i32, per: i32): usize {
+  return src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
+}
+
 /**
  * dst[i, :] = src[order[i], :] / 255 for i < count, rows of `per` bytes (pixel values 0..255) turned
  * into float32 by an f32 division, which rounds b/255 exactly once (the tests check all 256 values
@@ -305,40 +310,7 @@ export function block_sums(d: usize, db: usize, n: i32, f: i32, p: i32, j0: i32,
  * random rows of a large data set come from DRAM, so that is most of the time.
  */
 export function gather_u8(src: usize, order: usize, count: i32, per: i32, dst: usize): void {
-  const d255 = f32x4.splat(255);
-  const rowOut = (<usize>per) << 2;
-  let i = 0;
-  // four rows at a time, interleaved: four independent streams of DRAM reads in flight instead of
-  // one (a row is only 13 cache lines, too short for the prefetcher to hide the next row's latency)
-  for (; i + 4 <= count; i += 4) {
-    const s0 = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
-    const s1 = src + <usize>load<i32>(order + ((<usize>(i + 1)) << 2)) * <usize>per;
-    const s2 = src + <usize>load<i32>(order + ((<usize>(i + 2)) << 2)) * <usize>per;
-    const s3 = src + <usize>load<i32>(order + ((<usize>(i + 3)) << 2)) * <usize>per;
-    const o0 = dst + <usize>i * rowOut;
-    let j = 0;
-    for (; j + 16 <= per; j += 16) {
-      const oj = (<usize>j) << 2;
-      bytes16(v128.load(s0 + <usize>j), o0 + oj, d255);
-      bytes16(v128.load(s1 + <usize>j), o0 + rowOut + oj, d255);
-      bytes16(v128.load(s2 + <usize>j), o0 + 2 * rowOut + oj, d255);
-      bytes16(v128.load(s3 + <usize>j), o0 + 3 * rowOut + oj, d255);
-    }
-    for (; j < per; j++) {
-      const oj = (<usize>j) << 2;
-      store<f32>(o0 + oj, <f32>load<u8>(s0 + <usize>j) / <f32>255);
-      store<f32>(o0 + rowOut + oj, <f32>load<u8>(s1 + <usize>j) / <f32>255);
-      store<f32>(o0 + 2 * rowOut + oj, <f32>load<u8>(s2 + <usize>j) / <f32>255);
-      store<f32>(o0 + 3 * rowOut + oj, <f32>load<u8>(s3 + <usize>j) / <f32>255);
-    }
-  }
-  for (; i < count; i++) {
-    const row = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
-    const o = dst + <usize>i * rowOut;
-    let j = 0;
-    for (; j + 16 <= per; j += 16) bytes16(v128.load(row + <usize>j), o + ((<usize>j) << 2), d255);
-    for (; j < per; j++) store<f32>(o + ((<usize>j) << 2), <f32>load<u8>(row + <usize>j) / <f32>255);
-  }
+  gather_u8_rows(src, order, count, per, dst, 0, 0, 0, 0);
 }
 
 /** Sixteen bytes (0..255) / 255 as float32 at o (64 bytes). */
@@ -1286,7 +1258,8 @@ export function gather_u8_rows(
   val: usize,
   lut: usize,
 ): void {
-  for (let m = 0; m < 16; m++) {
+  const listing = lut != 0; // lut 0: gather only (gather_u8)
+  for (let m = 0; listing && m < 16; m++) {
     // shuffle for mask m: the selected lanes' four bytes first, in lane order
     let q = 0;
     for (let l = 0; l < 4; l++) {
@@ -1299,12 +1272,26 @@ export function gather_u8_rows(
   const d255 = f32x4.splat(255);
   const rowOut = (<usize>per) << 2;
   let i = 0;
+  // four rows at a time, interleaved: four independent streams of DRAM reads in flight instead of
+  // one (a row is only 13 cache lines, too short for the prefetcher to hide the next row's latency)
   for (; i + 4 <= count; i += 4) {
-    const s0 = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
-    const s1 = src + <usize>load<i32>(order + ((<usize>(i + 1)) << 2)) * <usize>per;
-    const s2 = src + <usize>load<i32>(order + ((<usize>(i + 2)) << 2)) * <usize>per;
-    const s3 = src + <usize>load<i32>(order + ((<usize>(i + 3)) << 2)) * <usize>per;
+    const s0 = row_at(src, order, i, per);
+    const s1 = row_at(src, order, i + 1, per);
+    const s2 = row_at(src, order, i + 2, per);
+    const s3 = row_at(src, order, i + 3, per);
     const o0 = dst + <usize>i * rowOut;
+    if (!listing) {
+      let j = 0;
+      for (; j + 16 <= per; j += 16) {
+        const oj = (<usize>j) << 2;
+        bytes16(v128.load(s0 + <usize>j), o0 + oj, d255);
+        bytes16(v128.load(s1 + <usize>j), o0 + rowOut + oj, d255);
+        bytes16(v128.load(s2 + <usize>j), o0 + 2 * rowOut + oj, d255);
+        bytes16(v128.load(s3 + <usize>j), o0 + 3 * rowOut + oj, d255);
+      }
+      if (j < per) for (let r = 0; r < 4; r++) list_tail(row_at(src, order, i + r, per), j, per, o0 + <usize>r * rowOut, 0, 0, 0, false);
+      continue;
+    }
     const x0 = idx + <usize>i * rowOut;
     const v0 = val + <usize>i * rowOut;
     let c0 = 0;
@@ -1320,22 +1307,26 @@ export function gather_u8_rows(
       c3 = list16(v128.load(s3 + <usize>j), j, o0 + 3 * rowOut + oj, x0 + 3 * rowOut, v0 + 3 * rowOut, c3, d255, lut);
     }
     if (j < per) {
-      c0 = list_tail(s0, j, per, o0, x0, v0, c0);
-      c1 = list_tail(s1, j, per, o0 + rowOut, x0 + rowOut, v0 + rowOut, c1);
-      c2 = list_tail(s2, j, per, o0 + 2 * rowOut, x0 + 2 * rowOut, v0 + 2 * rowOut, c2);
-      c3 = list_tail(s3, j, per, o0 + 3 * rowOut, x0 + 3 * rowOut, v0 + 3 * rowOut, c3);
+      c0 = list_tail(s0, j, per, o0, x0, v0, c0, true);
+      c1 = list_tail(s1, j, per, o0 + rowOut, x0 + rowOut, v0 + rowOut, c1, true);
+      c2 = list_tail(s2, j, per, o0 + 2 * rowOut, x0 + 2 * rowOut, v0 + 2 * rowOut, c2, true);
+      c3 = list_tail(s3, j, per, o0 + 3 * rowOut, x0 + 3 * rowOut, v0 + 3 * rowOut, c3, true);
     }
     v128.store(cnt + ((<usize>i) << 2), i32x4(c0, c1, c2, c3));
   }
   for (; i < count; i++) {
-    const row = src + <usize>load<i32>(order + ((<usize>i) << 2)) * <usize>per;
+    const row = row_at(src, order, i, per);
     const o = dst + <usize>i * rowOut;
     const ix = idx + <usize>i * rowOut;
     const vx = val + <usize>i * rowOut;
     let c = 0;
     let j = 0;
-    for (; j + 16 <= per; j += 16) c = list16(v128.load(row + <usize>j), j, o + ((<usize>j) << 2), ix, vx, c, d255, lut);
-    store<i32>(cnt + ((<usize>i) << 2), list_tail(row, j, per, o, ix, vx, c));
+    for (; j + 16 <= per; j += 16) {
+      if (listing) c = list16(v128.load(row + <usize>j), j, o + ((<usize>j) << 2), ix, vx, c, d255, lut);
+      else bytes16(v128.load(row + <usize>j), o + ((<usize>j) << 2), d255);
+    }
+    c = list_tail(row, j, per, o, ix, vx, c, listing);
+    if (listing) store<i32>(cnt + ((<usize>i) << 2), c);
   }
 }
 
@@ -1358,12 +1349,15 @@ function list16(v: v128, j: i32, o: usize, ix: usize, vx: usize, c: i32, d255: v
   return c;
 }
 
-/** The pixels j..per of a row past its last whole sixteen (list16 one at a time); returns the count. */
-function list_tail(row: usize, j: i32, per: i32, o: usize, ix: usize, vx: usize, c: i32): i32 {
+/**
+ * The pixels j..per of a row past its last whole sixteen (list16 one at a time, or bytes16 when not
+ * `listing`); returns the count.
+ */
+function list_tail(row: usize, j: i32, per: i32, o: usize, ix: usize, vx: usize, c: i32, listing: bool): i32 {
   for (; j < per; j++) {
     const x = <f32>load<u8>(row + <usize>j) / <f32>255;
     store<f32>(o + ((<usize>j) << 2), x);
-    if (x != 0) {
+    if (listing && x != 0) {
       const e = (<usize>c) << 2;
       store<i32>(ix + e, j);
       store<f32>(vx + e, x);
