@@ -222,8 +222,12 @@ export class Network {
     let d = this.lossLayer.backward();
     for (let i = this.layers.length - 1; i >= 0; i--) {
       if (i > 0 && this.fused[i - 1]) {
-        // max pooling i fused with ReLU i − 1 in the forward: their backward in one pass too
-        if (i - 1 > 0) d = (this.layers[i] as Pooling).backwardThroughRelu(d);
+        // max pooling i fused with ReLU i − 1 in the forward: their backward in one pass too, and
+        // with the first layer's when that is a convolution (conv → ReLU → pool, SimpleConvNet)
+        const pool = this.layers[i] as Pooling;
+        const first = this.layers[0];
+        if (i === 2 && first instanceof Convolution && pool.backwardIntoFirstConv(d, first)) break;
+        if (i - 1 > 0) d = pool.backwardThroughRelu(d);
         i--;
         continue;
       }

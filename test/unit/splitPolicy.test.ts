@@ -59,16 +59,18 @@ describe('SplitPolicy: when split kernel calls run on the calling thread alone',
     assert.equal(count(r.plans.slice(-100), 'split'), 100);
   });
 
-  it('long steps (8 ms): explore blocks of about 40 ms (6 steps), still switching when alone is faster', () => {
+  it('long steps (8 ms): blocks of about 1 s and explore blocks of about 40 ms (6 steps); switches within 1.5 s when alone is faster', () => {
     const p = new SplitPolicy();
-    const { plans } = train(p, 255 + 6 + 1, { split: 8, alone: 12 });
-    assert.deepEqual(plans.slice(255, 261), Array(6).fill('alone'));
-    assert.equal(plans[261], 'split');
+    const { plans } = train(p, 140, { split: 8, alone: 12 });
+    const first = plans.indexOf('alone');
+    assert.ok(first >= 120 && first <= 126, `first explore block at step ${first}: about 1000 ms / 8 ms`);
+    assert.deepEqual(plans.slice(first, first + 7), [...Array(6).fill('alone'), 'split']);
     const q = new SplitPolicy();
     const clock = { now: 0 };
-    train(q, 255 + 6 + 1 + 64 + 6 + 1, { split: 10, alone: 8 }, clock);
+    train(q, 150, { split: 10, alone: 8 }, clock);
     assert.equal(q.switches, 1);
     assert.equal(q.runningAlone, true);
+    assert.ok(clock.now < 1500, `switched after ${clock.now} ms`);
   });
 
   it('one comparison won, the next lost: no switch', () => {

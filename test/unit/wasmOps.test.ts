@@ -461,6 +461,108 @@ describe('WebAssembly arena kernels', function () {
     });
   });
 
+  describe('ReLU + 2×2 max pooling + the first convolution, backward fused', () => {
+    it('dW and db: the same bits as maxPoolBackward, convWeightGrad and blockSums one after another', () => {
+      const rng = new Rng(15);
+      // n, c, h, w, fh, fw, f: SimpleConvNet's, a partial group of filters, several channels
+      for (const [n, c, h, w, fh, fw, f] of [
+        [100, 1, 28, 28, 5, 5, 30],
+        [3, 2, 10, 12, 3, 5, 5],
+        [2, 3, 9, 9, 2, 2, 7],
+      ]) {
+        const oh = h - fh + 1;
+        const ow = w - fw + 1;
+        const k = arena.kernels;
+        const x = place(arena, random(n * c * h * w, rng, 0.6), true);
+        const wt = place(arena, random(f * c * fh * fw, rng), true);
+        const b = place(arena, random(f, rng), true);
+        const y = k.allocFloat32(n * f * oh * ow);
+        k.convForward(x, n, c, h, w, fh, fw, 0, wt, b, f, y);
+        const nq = n * f * (oh >> 1) * (ow >> 1);
+        const q = k.allocFloat32(nq);
+        const arg = k.allocInt32(nq);
+        k.maxPoolForward(y, n * f, oh, ow, 2, 2, 2, 0, q, arg, true);
+        const dq = place(arena, random(nq, rng), true);
+        const dy = k.allocFloat32(n * f * oh * ow);
+        k.maxPoolBackward(dq, arg, dy, y, [n * f, oh, ow]);
+        const dw0 = k.allocFloat32(f * c * fh * fw);
+        const db0 = k.allocFloat32(f);
+        k.convWeightGrad(x, dy, n, c, h, w, fh, fw, 0, f, dw0);
+        k.blockSums(dy, db0, n, f, oh * ow);
+        const dw1 = k.allocFloat32(f * c * fh * fw).fill(7);
+        const db1 = k.allocFloat32(f).fill(7);
+        assert.ok(k.reluPoolConvBackward, 'the arena has the fused kernel');
+        k.reluPoolConvBackward(dq, arg, y, x, n, c, h, w, fh, fw, f, dw1, db1);
+        const label = [n, c, h, w, fh, fw, f].join(',');
+        assertBits(dw1, dw0, `dW ${label}`);
+        assertBits(db1, db0, `db ${label}`);
+        // operands outside the arena: copied in and out, the same results
+        const dw2 = new Float32Array(dw0.length);
+        const db2 = new Float32Array(f);
+        k.reluPoolConvBackward(
+          Float32Array.from(dq),
+          Int32Array.from(arg),
+          Float32Array.from(y),
+          Float32Array.from(x),
+          n,
+          c,
+          h,
+          w,
+          fh,
+          fw,
+          f,
+          dw2,
+          db2,
+        );
+        assertBits(dw2, dw0, `dW ${label} (copied)`);
+        assertBits(db2, db0, `db ${label} (copied)`);
+      }
+    });
+
+    it('a network whose first layers are conv → ReLU → pool takes it in backward, with the same gradients', () => {
+      setGemmBackend(arena.gemm);
+      setFloat32Kernels(arena.kernels);
+      const spec = { ...simpleConvNetSpec(), input: [1, 12, 12] };
+      spec.layers = spec.layers.map((l) =>
+        l.type === 'conv'
+          ? { ...l, filters: 6 }
+          : l.type === 'affine' && 'units' in l && l.units === 100
+            ? { ...l, units: 20 }
+            : l,
+      );
+      const rng = new Rng(16);
+      const x = place(arena, random(4 * 144, rng, 0.5), true);
+      const t = new Uint8Array([1, 7, 3, 0]);
+      const grads = (fusedConv: boolean) => {
+        const k = arena.kernels as Float32Kernels & { reluPoolConvBackward?: unknown };
+        const saved = k.reluPoolConvBackward;
+        if (!fusedConv) k.reluPoolConvBackward = undefined;
+        try {
+          const net = buildNetwork(spec, { seed: 3 });
+          const loss = net.gradient(new Tensor(x, [4, 1, 12, 12]), t);
+          return { loss, g: net.params().map((p) => Float32Array.from(p.grad.data)) };
+        } finally {
+          k.reluPoolConvBackward = saved;
+        }
+      };
+      const calls = (arena.kernels as { reluPoolConvBackward?: (...a: unknown[]) => void }).reluPoolConvBackward;
+      let used = 0;
+      (arena.kernels as { reluPoolConvBackward?: (...a: unknown[]) => void }).reluPoolConvBackward = (...a) => {
+        used++;
+        calls?.(...a);
+      };
+      try {
+        const a = grads(true);
+        assert.equal(used, 1, 'the fused backward ran');
+        const b = grads(false);
+        assert.equal(a.loss, b.loss);
+        a.g.forEach((g, i) => assertBits(g, b.g[i], `param ${i}`));
+      } finally {
+        (arena.kernels as { reluPoolConvBackward?: unknown }).reluPoolConvBackward = calls;
+      }
+    });
+  });
+
   describe('mini-batch gather', () => {
     it('gathers pixel bytes into the same float32 values as the data set (all 256 byte values), and the trainer the same batches', () => {
       const per = 37; // odd: the scalar tail too

@@ -40,6 +40,7 @@ export const PART_KERNELS = [
   'gather_u8_rows',
   'spmm_nn_rows',
   'spmm_tn_rows',
+  'relu_pool_conv_bwd',
 ] as const;
 export type PartKernel = (typeof PART_KERNELS)[number];
 
@@ -127,8 +128,8 @@ export type SplitPlan = 'split' | 'backoff' | 'alone';
  *   splitting is preferred, split when running alone is), then the preferred way; the medians of
  *   the explore block and of the last steps before it decide, a switch needing a 3% gain in two
  *   comparisons in a row (the second 64 steps after the first: one can fall on a hiccup or on the
- *   warm-up). The preferred block lasts EXPLOIT_STEPS, doubling (up to 16×) while the preference
- *   holds. Why:
+ *   warm-up). The preferred block lasts EXPLOIT_STEPS (or about EXPLOIT_MS of steps when they are
+ *   long), doubling (up to 16×) while the preference holds. Why:
  *   when this VM's two vCPUs interfere (one physical core, or another guest on it) the parts ran
  *   1.25–1.5× slower than alone and the helper, spinning between calls, slowed the serial pieces
  *   too: two threads ran 25% slower than one, with nothing else to show for it.
@@ -152,6 +153,7 @@ export class SplitPolicy {
   private left = EXPLOIT_STEPS;
   private exploitLength = EXPLOIT_STEPS;
   private exploreLength = EXPLORE_STEPS;
+  private blockSteps = 0; // steps of the current block so far
   private wins = 0; // explore blocks in a row that beat the preferred way
   private explore: number[] = [];
   private recent: number[] = []; // the last steps of the preferred way
@@ -189,9 +191,17 @@ export class SplitPolicy {
       else {
         this.recent.push(dt);
         if (this.recent.length > 2 * EXPLORE_STEPS) this.recent.shift();
+        // long steps: a preferred block lasts about EXPLOIT_MS (times its doubling), not 256 of
+        // them (SimpleConvNet's would take seconds before the first comparison)
+        if (this.recent.length >= 8) {
+          const cap = Math.round((EXPLOIT_MS * this.exploitLength) / EXPLOIT_STEPS / median(this.recent));
+          this.left = Math.min(this.left, Math.max(1, cap - this.blockSteps));
+        }
       }
     }
+    this.blockSteps++;
     if (--this.left > 0) return;
+    this.blockSteps = 0;
     if (!this.exploring) {
       this.exploring = true;
       // long steps (SimpleConvNet: 8 ms) need fewer of them to compare, and each one run the
@@ -306,6 +316,8 @@ type Fn = (...a: number[]) => void;
 const EXPLORE_STEPS = 16;
 /** …or fewer, about this many milliseconds of them (at least 6). */
 const EXPLORE_MS = 40;
+/** A preferred block lasts at most about this long (times its doubling) when steps are long. */
+const EXPLOIT_MS = 1000;
 /** Steps run the preferred way between comparisons (doubling while the preference holds). */
 const EXPLOIT_STEPS = 256;
 

@@ -48,6 +48,28 @@ export interface Float32Kernels {
   colSums(d: Float32Array, db: Float32Array, rows: number, cols: number): void;
   /** db[j] = Σ_s Σ_i d[s, j, i], n × f blocks of p. */
   blockSums(d: Float32Array, db: Float32Array, n: number, f: number, p: number): void;
+  /**
+   * The backward of ReLU + 2×2/stride-2 max pooling and of the stride-1, unpadded convolution before
+   * them, fused (the convolution is the first layer: no dx): dW (F, C·FH·FW) and db (F) from the
+   * pooling's output gradient dq and argmax (N, F, OH/2, OW/2), the convolution's output y (N, F,
+   * OH, OW) and input x (N, C, H, W). The same values as maxPoolBackward (with y), convWeightGrad and
+   * blockSums one after another, without writing the (N, F, OH, OW) gradient out.
+   */
+  reluPoolConvBackward?(
+    dq: Float32Array,
+    arg: Int32Array,
+    y: Float32Array,
+    x: Float32Array,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    f: number,
+    dw: Float32Array,
+    db: Float32Array,
+  ): void;
   /** A data set's pixel bytes (`Split.pixels`) in the backend's memory, copied once per array. */
   pixelBytes(pixels: Uint8Array): Uint8Array;
   /**

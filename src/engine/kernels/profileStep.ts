@@ -14,6 +14,7 @@
 import { loadDataset } from '../data/dataset';
 import { gemmBackend } from '../gemm';
 import { Relu } from '../layers/activations';
+import { Convolution } from '../layers/conv';
 import { Pooling } from '../layers/pool';
 import { buildNetwork, type Network } from '../network';
 import { simpleConvNetSpec } from '../presets';
@@ -99,6 +100,11 @@ function timedStep(trainer: Trainer, net: Network, into: Map<string, number[]>):
   lap('loss backward');
   for (let i = layers.length - 1; i >= 0; i--) {
     if (i > 0 && fused[i - 1]) {
+      const first = layers[0];
+      if (i === 2 && first instanceof Convolution && (layers[i] as Pooling).backwardIntoFirstConv(d, first)) {
+        lap(`${first.id} + ${layers[1].id} + ${layers[2].id} backward (fused)`);
+        break;
+      }
       if (i - 1 > 0) d = (layers[i] as Pooling).backwardThroughRelu(d);
       lap(`${layers[i - 1].id} + ${layers[i].id} backward (fused)`);
       i--;

@@ -79,6 +79,24 @@ interface OpsExports {
     val: Ptr,
     lut: Ptr,
   ): void;
+  relu_pool_conv_bwd(
+    dq: Ptr,
+    arg: Ptr,
+    y: Ptr,
+    x: Ptr,
+    n: number,
+    c: number,
+    h: number,
+    w: number,
+    fh: number,
+    fw: number,
+    f: number,
+    dw: Ptr,
+    db: Ptr,
+    work: Ptr,
+    g0: number,
+    g1: number,
+  ): void;
   spmm_nn_rows(
     cnt: Ptr,
     idx: Ptr,
@@ -876,6 +894,41 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
       back(db, pb, f);
     },
+    reluPoolConvBackward(dq, arg, y, x, n, c, h, w, fh, fw, f, dw, db) {
+      const oh = h - fh + 1;
+      const ow = w - fw + 1;
+      if (oh < 2 || ow < 2 || f < 1)
+        throw new RangeError(`conv: kernel ${fh}×${fw} does not fit ${h}×${w} with 2×2 pooling`);
+      const nq = n * f * (oh >> 1) * (ow >> 1);
+      need('pool dq', dq, nq);
+      need('pool argmax', arg, nq);
+      need('conv y', y, n * f * oh * ow);
+      need('conv x', x, n * c * h * w);
+      need('conv dW', dw, f * c * fh * fw);
+      need('conv db', db, f);
+      const groups = (f + 3) >> 2;
+      const nparts = partsFor(2 * n * f * c * fh * fw * oh * ow, groups);
+      // per thread: the taps' accumulators, then a sample's four gradient planes
+      const work = c * fh * ((fw + 1) >> 1) * 128 + 16 * oh * ow;
+      const pw = nparts === 1 ? stageBlock(7, work) : (pool?.scratch(work), 0);
+      const pq = src(dq, 0, nq);
+      const pa = src(arg, 1, nq);
+      const py = src(y, 2, n * f * oh * ow);
+      const px = src(x, 3, n * c * h * w);
+      const pdw = dst(dw, 4, f * c * fh * fw);
+      const pdb = dst(db, 5, f);
+      const at = cuts(groups, nparts, 1);
+      const parts: Part[] = [];
+      for (let t = 0; t + 1 < at.length; t++)
+        parts.push({
+          kind: K.relu_pool_conv_bwd,
+          args: [pq, pa, py, px, n, c, h, w, fh, fw, f, pdw, pdb, pw, at[t], at[t + 1]],
+          scratch: nparts === 1 ? 0 : 1 << 13,
+        });
+      runParts(parts);
+      back(dw, pdw, f * c * fh * fw);
+      back(db, pdb, f);
+    },
     pixelBytes(pixels) {
       if (buffers.has(pixels.buffer)) return pixels;
       let bytes = pixelCache.get(pixels);
@@ -1153,7 +1206,17 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       if (pool) pool.backoff = on;
     },
     threadStats: () => ({
-      ...(pool?.stats ?? { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0, trials: 0, switches: 0 }),
+      ...(pool?.stats ?? {
+        jobs: 0,
+        parts: 0,
+        helperParts: 0,
+        backoffs: 0,
+        jobsAlone: 0,
+        waitMs: 0,
+        jobMs: 0,
+        trials: 0,
+        switches: 0,
+      }),
     }),
     disposeThreads() {
       pool?.dispose();

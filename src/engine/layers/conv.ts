@@ -137,6 +137,36 @@ export class Convolution implements Layer {
   }
 
   /** dy: (N, F, OH, OW) → dx: (N, C, H, W); fills W.grad and b.grad. */
+  /**
+   * As the first layer (no dx), followed by ReLU and 2×2 max pooling that ran fused
+   * (`Pooling.forwardAfterRelu`): the three backwards in one pass on the fast kernels
+   * (`reluPoolConvBackward`), from the pooling's output gradient `dq`, its argmax and the ReLU's
+   * input `y` (this layer's output). False when this case does not apply (then nothing is done).
+   */
+  backwardFromReluPool(dq: Tensor, argmax: Int32Array, y: Tensor): boolean {
+    const x = this.x?.data;
+    const k = fastFor(dq.data);
+    if (!this.colStale || !(x instanceof Float32Array) || !k?.reluPoolConvBackward) return false;
+    if (this.stride !== 1 || this.pad !== 0 || !(y.data instanceof Float32Array)) return false;
+    const [fh, fw] = this.kernel;
+    k.reluPoolConvBackward(
+      dq.data as Float32Array,
+      argmax,
+      y.data,
+      x,
+      this.n,
+      this.c,
+      this.h,
+      this.w,
+      fh,
+      fw,
+      this.filters,
+      this.W.grad.data as Float32Array,
+      this.b.grad.data as Float32Array,
+    );
+    return true;
+  }
+
   backward(dy: Tensor, needDx = true): Tensor | undefined {
     const n = this.n;
     const f = this.filters;

@@ -183,6 +183,20 @@ export class Pooling implements Layer {
     return dx;
   }
 
+  /**
+   * The backward of `forwardAfterRelu` and of the convolution before the ReLU, when that is the
+   * network's first layer (`Convolution.backwardFromReluPool`): true when done, false when the
+   * fused kernel does not apply (then call `backwardThroughRelu`).
+   */
+  backwardIntoFirstConv(
+    dy: Tensor,
+    conv: { backwardFromReluPool(dq: Tensor, argmax: Int32Array, y: Tensor): boolean },
+  ): boolean {
+    const y = this.reluInput;
+    if (!y || !this.window2() || this.h % 2 || this.w % 2) return false;
+    return conv.backwardFromReluPool(dy, this.argmax.subarray(0, dy.size), y);
+  }
+
   /** [planes, h, w] when the windows are 2×2 with stride 2 and no padding (the kernels' fast case). */
   private window2(): [number, number, number] | undefined {
     const [fh, fw] = this.size;
