@@ -7,7 +7,7 @@ import { loadDataset } from '../engine/data/dataset';
 import { gemmBackend } from '../engine/gemm';
 import { GEMM_BENCH_SHAPES } from '../engine/kernels/benchGemm';
 import { currentArena, useFastKernels } from '../engine/kernels/select';
-import { alternateRates, xorshiftArray, type Rate } from '../engine/kernels/timing';
+import { alternateRates, median, xorshiftArray, type Rate } from '../engine/kernels/timing';
 import type { WasmGemm } from '../engine/kernels/wasmGemm';
 import { buildNetwork } from '../engine/network';
 import { simpleConvNetSpec } from '../engine/presets';
@@ -32,11 +32,6 @@ const WARMUP = 5;
 /** Most threads `--threads` accepts (a GEMM split wider than this gains nothing on any machine here). */
 const MAX_THREADS = 64;
 
-function median(s: number[]): number {
-  const a = [...s].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-}
 
 export function benchCommand(argv: string[]): void {
   const flags = parseFlags('bench', argv, { net: 'string', gemm: 'boolean', rounds: 'int', windows: 'int', 'window-seconds': 'number', threads: 'int', seed: 'int', 'data-dir': 'string', json: 'boolean' });

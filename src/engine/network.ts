@@ -44,6 +44,20 @@ function pair(v: number | [number, number]): [number, number] {
   return typeof v === 'number' ? [v, v] : v;
 }
 
+
+/**
+ * The backward of max pooling `i` fused with ReLU `i − 1` in the forward (`Network.fused`), in one
+ * pass too; and of layer 0 with them when that is a convolution the fused kernel covers (conv →
+ * ReLU → pool, SimpleConvNet). Returns the gradient for the layer before the first one handled
+ * (unchanged when that is the network's input) and the index of that first layer.
+ */
+export function backwardFused(layers: readonly Layer[], i: number, d: Tensor): { d: Tensor; from: number } {
+  const pool = layers[i] as Pooling;
+  const first = layers[0];
+  if (i === 2 && first instanceof Convolution && pool.backwardIntoFirstConv(d, first)) return { d, from: 0 };
+  return { d: i - 1 > 0 ? pool.backwardThroughRelu(d) : d, from: i - 1 };
+}
+
 /** Makes the layer a plan describes. */
 function makeLayer(plan: LayerPlan, defaultInit: InitSpec, dtype: DType, rng: Rng): Layer {
   const l = plan.spec;
@@ -222,13 +236,7 @@ export class Network {
     let d = this.lossLayer.backward();
     for (let i = this.layers.length - 1; i >= 0; i--) {
       if (i > 0 && this.fused[i - 1]) {
-        // max pooling i fused with ReLU i − 1 in the forward: their backward in one pass too, and
-        // with the first layer's when that is a convolution (conv → ReLU → pool, SimpleConvNet)
-        const pool = this.layers[i] as Pooling;
-        const first = this.layers[0];
-        if (i === 2 && first instanceof Convolution && pool.backwardIntoFirstConv(d, first)) break;
-        if (i - 1 > 0) d = pool.backwardThroughRelu(d);
-        i--;
+        ({ d, from: i } = backwardFused(this.layers, i, d));
         continue;
       }
       const dx = this.layers[i].backward(d, i > 0);

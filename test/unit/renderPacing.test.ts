@@ -39,7 +39,11 @@ class FakeClock implements SchedulerClock {
   /** Advances time, firing due timers, then runs the pending frames. */
   advance(ms: number): void {
     this.t += ms;
-    for (const [id, tm] of [...this.timers]) if (tm.at <= this.t) (this.timers.delete(id), tm.fn());
+    for (const [id, tm] of [...this.timers]) {
+      if (tm.at > this.t) continue;
+      this.timers.delete(id);
+      tm.fn();
+    }
     const f = this.frames;
     this.frames = [];
     for (const fn of f) fn();

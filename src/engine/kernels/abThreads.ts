@@ -14,12 +14,7 @@ import { buildNetwork } from '../network';
 import { Trainer } from '../trainer';
 import { PROFILE_NETS } from './profileStep';
 import { currentArena, useFastKernels } from './select';
-
-function median(s: number[]): number {
-  const a = [...s].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-}
+import { median } from './timing';
 
 export interface AbResult {
   net: string;

@@ -24,6 +24,7 @@
  * which arguments are offsets into the running thread's scratch area (a bit mask), and each thread
  * adds its own base.
  */
+import { median } from './timing';
 
 /** The kernels a part may run: the GEMM instance's `gemm`, the ops instance's others. */
 export const PART_KERNELS = [
@@ -248,12 +249,6 @@ export class SplitPolicy {
   }
 }
 
-function median(xs: readonly number[]): number {
-  const a = [...xs].sort((x, y) => x - y);
-  const h = a.length >> 1;
-  return a.length % 2 ? a[h] : (a[h - 1] + a[h]) / 2;
-}
-
 /** One part: a kernel, its arguments (int32), and which of them are offsets into the thread's scratch. */
 export interface Part {
   kind: number;
@@ -308,6 +303,11 @@ export interface ArenaThreadStats {
    */
   trials: number;
   switches: number;
+}
+
+/** Stats of threads that did nothing yet (or of an arena on one thread). */
+export function emptyThreadStats(): ArenaThreadStats {
+  return { jobs: 0, parts: 0, helperParts: 0, backoffs: 0, jobsAlone: 0, waitMs: 0, jobMs: 0, trials: 0, switches: 0 };
 }
 
 type Fn = (...a: number[]) => void;
@@ -368,18 +368,17 @@ export function startArenaThreads(
   let scratchBytes = 0;
   let mine: { off: number; release(): void } | undefined;
   let theirs: { off: number; release(): void }[] = [];
-  const stats = {
-    jobs: 0,
-    parts: 0,
-    helperParts: 0,
-    backoffs: 0,
-    jobsAlone: 0,
-    waitMs: 0,
-    jobMs: 0,
-    trials: 0,
-    switches: 0,
-  };
   const policy = new SplitPolicy();
+  // the policy's comparisons are read from it, not copied in at every call
+  const stats: ArenaThreadStats = {
+    ...emptyThreadStats(),
+    get trials() {
+      return policy.trials;
+    },
+    get switches() {
+      return policy.switches;
+    },
+  };
   let holding = false;
   const a = new Array<number>(ARGS).fill(0);
 
@@ -414,9 +413,10 @@ export function startArenaThreads(
         return;
       }
       policy.enabled = this.backoff;
-      const plan = policy.plan(`${n}:${parts[0].kind}:${parts[0].args.join(',')}`, performance.now());
-      stats.trials = policy.trials;
-      stats.switches = policy.switches;
+      // the call site's key is built only when the policy is on (it is a string per call)
+      const plan = this.backoff
+        ? policy.plan(`${n}:${parts[0].kind}:${parts[0].args.join(',')}`, performance.now())
+        : 'split';
       if (plan !== 'split') {
         // backing off, or whole steps run faster on this thread alone: all parts here, in order,
         // with the helpers asleep (a spinning helper on a shared core would slow this one)

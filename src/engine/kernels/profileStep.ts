@@ -14,13 +14,13 @@
 import { loadDataset } from '../data/dataset';
 import { gemmBackend } from '../gemm';
 import { Relu } from '../layers/activations';
-import { Convolution } from '../layers/conv';
 import { Pooling } from '../layers/pool';
-import { buildNetwork, type Network } from '../network';
+import { backwardFused, buildNetwork, type Network } from '../network';
 import { simpleConvNetSpec } from '../presets';
 import type { NetworkSpec } from '../spec';
 import { Trainer } from '../trainer';
 import { currentArena, useFastKernels } from './select';
+import { median } from './timing';
 
 export const PROFILE_NETS: Record<string, NetworkSpec> = {
   'two-layer': {
@@ -48,12 +48,6 @@ export interface StepProfile {
   samplesPerSecond: number;
   /** With threads: kernel calls split, their parts, and the parts the helpers ran. */
   threadStats?: import('./wasmArena').ArenaThreadStats;
-}
-
-function median(s: number[]): number {
-  const a = [...s].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
 /**
@@ -100,14 +94,15 @@ function timedStep(trainer: Trainer, net: Network, into: Map<string, number[]>):
   lap('loss backward');
   for (let i = layers.length - 1; i >= 0; i--) {
     if (i > 0 && fused[i - 1]) {
-      const first = layers[0];
-      if (i === 2 && first instanceof Convolution && (layers[i] as Pooling).backwardIntoFirstConv(d, first)) {
-        lap(`${first.id} + ${layers[1].id} + ${layers[2].id} backward (fused)`);
-        break;
-      }
-      if (i - 1 > 0) d = (layers[i] as Pooling).backwardThroughRelu(d);
-      lap(`${layers[i - 1].id} + ${layers[i].id} backward (fused)`);
-      i--;
+      const r = backwardFused(layers, i, d);
+      d = r.d;
+      lap(
+        `${layers
+          .slice(r.from, i + 1)
+          .map((l) => l.id)
+          .join(' + ')} backward (fused)`,
+      );
+      i = r.from;
       continue;
     }
     const dx = layers[i].backward(d, i > 0);

@@ -21,6 +21,7 @@ import {
   MAX_HELPERS,
   MAX_PARTS,
   PART_KERNELS,
+  emptyThreadStats,
   startArenaThreads,
   type ArenaThreadStats,
   type ArenaThreads,
@@ -449,7 +450,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   }
   /** Offset of a for writing (copied in first when `load`); call `back` after the kernel. */
   function dst(a: Float32Array | Int32Array, slot: number, n = a.length, load = false): Ptr {
-    if (listed && a === listed.rows) listed = undefined;
+    forgetListed(a);
     if (buffers.has(a.buffer)) return a.byteOffset;
     const off = stageBlock(slot, n * 4);
     if (load)
@@ -470,6 +471,9 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
    */
   let listed: { rows: Float32Array; count: number; per: number; cnt: Ptr; idx: Ptr; val: Ptr; nnz: number } | undefined;
   let listBlock = { off: 0, size: 0 };
+  function forgetListed(a: Float32Array | Int32Array): void {
+    if (listed && listed.rows === a) listed = undefined;
+  }
   function listedFor(a: Float32Array, rows: number, cols: number) {
     return listed && listed.rows === a && listed.count === rows && listed.per === cols ? listed : undefined;
   }
@@ -729,11 +733,12 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
           scratch: 1 << 11,
         });
     }
+    // spmm_tn_rows' work: (c1 − c0 + 1) + (c1 − c0) + k i32, then nnz + 4 entries of 8 bytes
+    const tnWork = (2 * m + k + 1) * 4 + (nnz + 4) * 8;
     if (parts.length === 1 && form === 'tn') {
-      // on this thread: the list scratch ((c1 − c0 + 1) + (c1 − c0) + k i32, then nnz + 4 entries)
-      parts[0].args[11] = listScratch(m + ((k + 1) >> 1) + nnz + 6);
+      parts[0].args[11] = listScratch(Math.ceil(tnWork / 8)); // on this thread
       parts[0].scratch = 0;
-    } else if (split) pool?.scratch((2 * m + k + 8) * 4 + (nnz + 4) * 8);
+    } else if (split) pool?.scratch(tnWork);
     runParts(parts);
   }
 
@@ -941,9 +946,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
       return bytes;
     },
-    forgetNonZeros(out) {
-      if (listed && listed.rows === out) listed = undefined;
-    },
+    forgetNonZeros: forgetListed,
     gatherPixels(bytes, order, per, out, listNonZeros = false) {
       const count = order.length;
       need('gather', out, count * per);
@@ -1206,17 +1209,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       if (pool) pool.backoff = on;
     },
     threadStats: () => ({
-      ...(pool?.stats ?? {
-        jobs: 0,
-        parts: 0,
-        helperParts: 0,
-        backoffs: 0,
-        jobsAlone: 0,
-        waitMs: 0,
-        jobMs: 0,
-        trials: 0,
-        switches: 0,
-      }),
+      ...(pool?.stats ?? emptyThreadStats()),
     }),
     disposeThreads() {
       pool?.dispose();

@@ -136,7 +136,6 @@ export class Convolution implements Layer {
     return out;
   }
 
-  /** dy: (N, F, OH, OW) → dx: (N, C, H, W); fills W.grad and b.grad. */
   /**
    * As the first layer (no dx), followed by ReLU and 2×2 max pooling that ran fused
    * (`Pooling.forwardAfterRelu`): the three backwards in one pass on the fast kernels
@@ -167,6 +166,7 @@ export class Convolution implements Layer {
     return true;
   }
 
+  /** dy: (N, F, OH, OW) → dx: (N, C, H, W); fills W.grad and b.grad. */
   backward(dy: Tensor, needDx = true): Tensor | undefined {
     const n = this.n;
     const f = this.filters;

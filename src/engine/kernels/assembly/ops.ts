@@ -334,17 +334,14 @@ export function relu_pool_conv_bwd(
   const dys = work + ((<usize>(c * fh * ((fw + 1) >> 1))) << 7);
   for (let g = g0; g < g1; g++) {
     const fl = min(4, f - 4 * g);
-    const o1 = <usize>(fl > 1 ? 1 : 0) * outPlane * 4;
-    const o2 = <usize>(fl > 2 ? 2 : 0) * outPlane * 4;
-    const o3 = <usize>(fl > 3 ? 3 : 0) * outPlane * 4;
-    memory.fill(acc, 0, (<usize>(c * fh * ((fw + 1) >> 1))) << 7);
+    zero_taps(acc, c, fh, fw);
     for (let j = 0; j < fl; j++) store<f32>(db + ((<usize>(4 * g + j)) << 2), 0);
     for (let s = 0; s < n; s++) {
       const p0 = s * f + 4 * g;
       // maxpool2_bwd writes plane pl at dx + pl·OH·OW: a base that puts plane p0 at dys (wrapping)
       maxpool2_bwd(dq, arg, n * f, oh, ow, oh >> 1, ow >> 1, dys - ((<usize>p0 * outPlane) << 2), y, p0, p0 + fl);
       add_plane_sums(dys, db + ((<usize>(4 * g)) << 2), fl, <i32>outPlane);
-      dw_sample(x + ((<usize>(s * c) * plane) << 2), dys, c, plane, w, fh, fw, oh, ow, o1, o2, o3, acc);
+      dw_sample(x + ((<usize>(s * c) * plane) << 2), dys, fl, c, plane, w, fh, fw, oh, ow, acc);
     }
     store_group_dw(dw, acc, g, fl, c, fh, fw);
   }
@@ -567,27 +564,29 @@ export function conv_dw(
   }
   for (let g = g0; g < g1; g++) {
     const fl = min(4, f - 4 * g);
-    // rows of the missing filters of the last group point at the first one; their sums are dropped
-    const o1 = <usize>(fl > 1 ? 1 : 0) * outPlane * 4;
-    const o2 = <usize>(fl > 2 ? 2 : 0) * outPlane * 4;
-    const o3 = <usize>(fl > 3 ? 3 : 0) * outPlane * 4;
-    memory.fill(acc, 0, (<usize>(c * fh * ((fw + 1) >> 1))) << 7);
+    zero_taps(acc, c, fh, fw);
     for (let s = 0; s < n; s++) {
       const ds = dy + ((<usize>(s * f + 4 * g) * outPlane) << 2);
-      dw_sample(src + ((<usize>(s * c) * plane) << 2), ds, c, plane, wp, fh, fw, oh, ow, o1, o2, o3, acc);
+      dw_sample(src + ((<usize>(s * c) * plane) << 2), ds, fl, c, plane, wp, fh, fw, oh, ow, acc);
     }
     store_group_dw(dw, acc, g, fl, c, fh, fw);
   }
 }
 
+/** Zeroes the taps' accumulators of a group (dw_sample's `acc`: C·FH·⌈FW/2⌉ × 8 vectors). */
+function zero_taps(acc: usize, c: i32, fh: i32, fw: i32): void {
+  memory.fill(acc, 0, (<usize>(c * fh * ((fw + 1) >> 1))) << 7);
+}
+
 /**
- * One sample's terms of conv_dw for a group of four filters: every tap's eight accumulators, kept at
- * `acc`, += this sample's (input `xsample`, C planes of `plane` floats `wp` wide; dy planes at ds,
- * the group's filters `o1`, `o2`, `o3` bytes after the first).
+ * One sample's terms of conv_dw for a group of `fl` (1..4) filters: every tap's eight accumulators,
+ * kept at `acc`, += this sample's (input `xsample`, C planes of `plane` floats `wp` wide; the
+ * group's dy planes at ds, OH·OW floats each).
  */
 function dw_sample(
   xsample: usize,
   ds: usize,
+  fl: i32,
   c: i32,
   plane: usize,
   wp: i32,
@@ -595,11 +594,13 @@ function dw_sample(
   fw: i32,
   oh: i32,
   ow: i32,
-  o1: usize,
-  o2: usize,
-  o3: usize,
   acc: usize,
 ): void {
+  // rows of the missing filters of the last group point at the first one; their sums are dropped
+  const outBytes = (<usize>oh * <usize>ow) << 2;
+  const o1 = <usize>(fl > 1 ? 1 : 0) * outBytes;
+  const o2 = <usize>(fl > 2 ? 2 : 0) * outBytes;
+  const o3 = <usize>(fl > 3 ? 3 : 0) * outBytes;
   const full = ow & ~3;
   const rest = ow - full;
   const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
@@ -1280,11 +1281,7 @@ export function spmm_tn(
     const cnt = gather_row(a + <usize>p * <usize>lda * 4, m, rowIdx, rowVal);
     for (let t = 0; t < cnt; t++) {
       const e = (<usize>t) << 2;
-      const pi = pos + ((<usize>load<i32>(rowIdx + e)) << 2);
-      const q = load<i32>(pi);
-      store<i32>(pi, q + 1);
-      store<i32>(entIdx + ((<usize>q) << 2), p);
-      store<f32>(entVal + ((<usize>q) << 2), load<f32>(rowVal + e));
+      place_entry(pos + ((<usize>load<i32>(rowIdx + e)) << 2), p, load<f32>(rowVal + e), entIdx, entVal);
     }
   }
   sum_columns(start, entIdx, entVal, m, b, c, n, accumulate);
@@ -1302,6 +1299,14 @@ function prefix_counts(start: usize, pos: usize, m: i32): i32 {
     store<i32>(pos + ((<usize>i) << 2), before);
   }
   return load<i32>(start + ((<usize>m) << 2));
+}
+
+/** Appends entry (p, v) to a column's list: at the column's next free slot (*pi), which advances. */
+function place_entry(pi: usize, p: i32, v: f32, entIdx: usize, entVal: usize): void {
+  const q = load<i32>(pi);
+  store<i32>(pi, q + 1);
+  store<i32>(entIdx + ((<usize>q) << 2), p);
+  store<f32>(entVal + ((<usize>q) << 2), v);
 }
 
 /** Row i of C (m rows of n) (+)= the sum over column i's entries (start[i]..start[i + 1]). */
@@ -1524,11 +1529,7 @@ export function spmm_tn_rows(
     for (let t = load<i32>(from + ((<usize>p) << 2)); t < cn; t++) {
       const col = load<i32>(ix + ((<usize>t) << 2));
       if (col >= c1) break;
-      const pi = pos + ((<usize>(col - c0)) << 2);
-      const q = load<i32>(pi);
-      store<i32>(pi, q + 1);
-      store<i32>(entIdx + ((<usize>q) << 2), p);
-      store<f32>(entVal + ((<usize>q) << 2), load<f32>(vx + ((<usize>t) << 2)));
+      place_entry(pos + ((<usize>(col - c0)) << 2), p, load<f32>(vx + ((<usize>t) << 2)), entIdx, entVal);
     }
   }
   sum_columns(start, entIdx, entVal, m, b, c + <usize>c0 * ((<usize>n) << 2), n, accumulate);
