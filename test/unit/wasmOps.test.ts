@@ -393,6 +393,46 @@ describe('WebAssembly arena kernels', function () {
       }
     });
 
+    it('conv dW skips what is zero in the input (rows, borders) and still sums every non-zero term', () => {
+      // Inputs shaped like MNIST's and worse: all-zero rows, one non-zero pixel walking along each
+      // edge and each row, full rows; the kernel skips blocks of outputs whose inputs are zero in a
+      // row (from each row's first and last non-zero column), so a wrong bound drops real terms.
+      const rng = new Rng(21);
+      // n, c, h, w, fh, fw, pad, f
+      const cases: number[][] = [
+        [3, 1, 28, 28, 5, 5, 0, 30],
+        [2, 2, 11, 13, 3, 4, 0, 5],
+        [2, 1, 9, 10, 5, 5, 2, 6],
+        [2, 3, 7, 6, 2, 1, 1, 3],
+      ];
+      for (const [n, c, h, w, fh, fw, pad, f] of cases) {
+        const x = new Float32Array(n * c * h * w);
+        for (let s = 0; s < n * c; s++) {
+          for (let r = 0; r < h; r++) {
+            const row = (s * h + r) * w;
+            const kind = (r + s) % 5;
+            if (kind === 1) x[row + ((r * 3 + s) % w)] = rng.uniform(-1, 1); // one pixel, anywhere
+            else if (kind === 2) x[row] = rng.uniform(-1, 1); // the first column only
+            else if (kind === 3) x[row + w - 1] = rng.uniform(-1, 1); // the last column only
+            else if (kind === 4) for (let j = 0; j < w; j++) x[row + j] = rng.uniform(-1, 1);
+            // kind 0: a row of zeros
+          }
+        }
+        const oh = h + 2 * pad - fh + 1;
+        const ow = w + 2 * pad - fw + 1;
+        const k = c * fh * fw;
+        const col = im2col(x, n, c, h, w, fh, fw, 1, pad) as Float32Array;
+        const dy = random(n * f * oh * ow, rng);
+        const want = new Float32Array(f * k);
+        for (let s = 0; s < n; s++)
+          typescriptGemm.nn(dy.subarray(s * f * oh * ow), col.subarray(s * oh * ow * k), want, f, oh * ow, k, true);
+        const dw = arena.kernels.allocFloat32(f * k).fill(5);
+        const label = [n, c, h, w, fh, fw, pad, f].join(',');
+        arena.kernels.convWeightGrad(place(arena, x, true), place(arena, dy, true), n, c, h, w, fh, fw, pad, f, dw);
+        assertNear(dw, want, 4 * (n * oh * ow + 2) * 2 ** -24, `conv dW, zero rows and borders ${label}`);
+      }
+    });
+
     it('max pooling forward and backward: the same bits as the TypeScript layer (ties, NaN, 2×2 fast path)', () => {
       const rng = new Rng(8);
       // c, h, w, window, stride, pad

@@ -913,8 +913,9 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('conv db', db, f);
       const groups = (f + 3) >> 2;
       const nparts = partsFor(2 * n * f * c * fh * fw * oh * ow, groups);
-      // per thread: the taps' accumulators, then a sample's four gradient planes
-      const work = c * fh * ((fw + 1) >> 1) * 128 + 16 * oh * ow;
+      // per thread: the taps' accumulators, a sample's four gradient planes, the same interleaved,
+      // the input rows' extents (relu_pool_conv_bwd's `work`)
+      const work = c * fh * ((fw + 1) >> 1) * 128 + 16 * oh * ow + 64 * oh * ((ow + 3) >> 2) + 8 * n * c * h;
       const pw = nparts === 1 ? stageBlock(7, work) : (pool?.scratch(work), 0);
       const pq = src(dq, 0, nq);
       const pa = src(arg, 1, nq);
@@ -1064,8 +1065,10 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       // groups of four filters are independent (each summed over the whole batch): split them;
       // not with padding (each part would pad the whole batch again)
       const nparts = pad > 0 ? 1 : partsFor(2 * n * f * c * fh * fw * oh * ow, groups);
-      // the taps' accumulators between samples (conv_dw `acc`): 8 vectors per (channel, ky, kx pair)
-      const accBytes = c * fh * ((fw + 1) >> 1) * 128;
+      // the taps' accumulators between samples (conv_dw `acc`): 8 vectors per (channel, ky, kx pair),
+      // a sample's dy for a group of four filters, interleaved, and each input row's first and last
+      // non-zero column (two i32)
+      const accBytes = c * fh * ((fw + 1) >> 1) * 128 + 64 * oh * ((ow + 3) >> 2) + 8 * n * c * (h + 2 * pad);
       const acc = nparts === 1 ? stageBlock(7, accBytes) : (pool?.scratch(accBytes), 0);
       const px = src(x, 0, n * c * h * w);
       const pd = src(dy, 1, n * f * oh * ow);

@@ -332,6 +332,9 @@ export function relu_pool_conv_bwd(
   const outPlane = <usize>oh * <usize>ow;
   const acc = work;
   const dys = work + ((<usize>(c * fh * ((fw + 1) >> 1))) << 7);
+  const dyi = dys + ((<usize>outPlane) << 4);
+  const ext = dyi + ((<usize>(oh * ((ow + 3) >> 2))) << 6);
+  row_extents(x, n * c * h, w, ext);
   for (let g = g0; g < g1; g++) {
     const fl = min(4, f - 4 * g);
     zero_taps(acc, c, fh, fw);
@@ -341,7 +344,8 @@ export function relu_pool_conv_bwd(
       // maxpool2_bwd writes plane pl at dx + pl·OH·OW: a base that puts plane p0 at dys (wrapping)
       maxpool2_bwd(dq, arg, n * f, oh, ow, oh >> 1, ow >> 1, dys - ((<usize>p0 * outPlane) << 2), y, p0, p0 + fl);
       add_plane_sums(dys, db + ((<usize>(4 * g)) << 2), fl, <i32>outPlane);
-      dw_sample(x + ((<usize>(s * c) * plane) << 2), dys, fl, c, plane, w, fh, fw, oh, ow, acc);
+      interleave_group(dys, fl, oh, ow, dyi);
+      dw_sample(x + ((<usize>(s * c) * plane) << 2), dyi, c, plane, w, fh, fw, oh, ow, acc, ext + ((<usize>(s * c * h)) << 3));
     }
     store_group_dw(dw, acc, g, fl, c, fh, fw);
   }
@@ -562,12 +566,15 @@ export function conv_dw(
     }
     src = xp;
   }
+  const dyi = acc + ((<usize>(c * fh * ((fw + 1) >> 1))) << 7);
+  const ext = dyi + ((<usize>(oh * ((ow + 3) >> 2))) << 6);
+  row_extents(src, n * c * hp, wp, ext);
   for (let g = g0; g < g1; g++) {
     const fl = min(4, f - 4 * g);
     zero_taps(acc, c, fh, fw);
     for (let s = 0; s < n; s++) {
-      const ds = dy + ((<usize>(s * f + 4 * g) * outPlane) << 2);
-      dw_sample(src + ((<usize>(s * c) * plane) << 2), ds, fl, c, plane, wp, fh, fw, oh, ow, acc);
+      interleave_group(dy + ((<usize>(s * f + 4 * g) * outPlane) << 2), fl, oh, ow, dyi);
+      dw_sample(src + ((<usize>(s * c) * plane) << 2), dyi, c, plane, wp, fh, fw, oh, ow, acc, ext + ((<usize>(s * c * hp)) << 3));
     }
     store_group_dw(dw, acc, g, fl, c, fh, fw);
   }
@@ -579,14 +586,44 @@ function zero_taps(acc: usize, c: i32, fh: i32, fw: i32): void {
 }
 
 /**
- * One sample's terms of conv_dw for a group of `fl` (1..4) filters: every tap's eight accumulators,
- * kept at `acc`, += this sample's (input `xsample`, C planes of `plane` floats `wp` wide; the
- * group's dy planes at ds, OH·OW floats each).
+ * The `fl` (1..4) dy planes of a group (OH·OW floats each, one after another at ds) interleaved for
+ * dw_sample at dyi: block b (outputs 4b..4b+3) of row oy holds the four filters' vectors at
+ * dyi + 64·(oy·⌈OW/4⌉ + b) + 16·j, so the kernel reads them at fixed offsets from one pointer.
+ * Lanes past OW and the filters past fl are zero.
+ */
+function interleave_group(ds: usize, fl: i32, oh: i32, ow: i32, dyi: usize): void {
+  const outBytes = (<usize>oh * <usize>ow) << 2;
+  const full = ow & ~3;
+  const zero = f32x4.splat(0);
+  const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(ow - full));
+  const p1 = fl > 1 ? outBytes : 0;
+  const p2 = fl > 2 ? 2 * outBytes : 0;
+  const p3 = fl > 3 ? 3 * outBytes : 0;
+  let d = dyi;
+  for (let oy = 0; oy < oh; oy++) {
+    const row = ds + ((<usize>oy * <usize>ow) << 2);
+    for (let ox = 0; ox < ow; ox += 4) {
+      const sp = row + ((<usize>ox) << 2);
+      // the last, partial block: lanes past OW masked off
+      const m = ox < full ? i32x4.splat(-1) : mask;
+      v128.store(d, v128.and(v128.load(sp), m));
+      v128.store(d, fl > 1 ? v128.and(v128.load(sp + p1), m) : zero, 16);
+      v128.store(d, fl > 2 ? v128.and(v128.load(sp + p2), m) : zero, 32);
+      v128.store(d, fl > 3 ? v128.and(v128.load(sp + p3), m) : zero, 48);
+      d += 64;
+    }
+  }
+}
+
+/**
+ * One sample's terms of conv_dw for a group of filters: every tap's eight accumulators, kept at
+ * `acc`, += this sample's (input `xsample`, C planes of `plane` floats `wp` wide, whose rows'
+ * non-zero extents are at `ext` (row_extents); the group's dy interleaved at dyi, interleave_group).
+ * Blocks of four outputs whose inputs are all zero in that row are skipped (MNIST's borders).
  */
 function dw_sample(
   xsample: usize,
-  ds: usize,
-  fl: i32,
+  dyi: usize,
   c: i32,
   plane: usize,
   wp: i32,
@@ -595,18 +632,18 @@ function dw_sample(
   oh: i32,
   ow: i32,
   acc: usize,
+  ext: usize,
 ): void {
-  // rows of the missing filters of the last group point at the first one; their sums are dropped
-  const outBytes = (<usize>oh * <usize>ow) << 2;
-  const o1 = <usize>(fl > 1 ? 1 : 0) * outBytes;
-  const o2 = <usize>(fl > 2 ? 2 : 0) * outBytes;
-  const o3 = <usize>(fl > 3 ? 3 : 0) * outBytes;
   const full = ow & ~3;
   const rest = ow - full;
   const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rest));
   const pairs = (fw + 1) >> 1;
+  const rows = oh + fh - 1;
+  const rowBytes = (<usize>((ow + 3) >> 2)) << 6; // a row of interleaved dy
+  const wpBytes = (<usize>wp) << 2;
   for (let ch = 0; ch < c; ch++) {
     const xs = xsample + ((<usize>ch * plane) << 2);
+    const xe = ext + ((<usize>(ch * rows)) << 3);
     for (let ky = 0; ky < fh; ky++) {
       for (let kx = 0; kx < fw; kx += 2) {
         const ap = acc + ((<usize>((ch * fh + ky) * pairs + (kx >> 1))) << 7);
@@ -618,45 +655,52 @@ function dw_sample(
         let b1 = v128.load(ap, 80);
         let b2 = v128.load(ap, 96);
         let b3 = v128.load(ap, 112);
-        for (let oy = 0; oy < oh; oy++) {
-          const xr = xs + ((<usize>(oy + ky) * <usize>wp + <usize>kx) << 2);
-          const dr = ds + ((<usize>oy * <usize>ow) << 2);
-          let ox = 0;
-          for (; ox < full; ox += 4) {
-            const xo = xr + ((<usize>ox) << 2);
-            const dp = dr + ((<usize>ox) << 2);
+        // row oy + ky of the input from xr, its extent at e; row oy of dy from dr
+        let xr = xs + ((<usize>ky * <usize>wp + <usize>kx) << 2);
+        let e = xe + ((<usize>ky) << 3);
+        let dr = dyi;
+        for (let oy = 0; oy < oh; oy++, xr += wpBytes, e += 8, dr += rowBytes) {
+          // the blocks of four outputs whose inputs (columns ox + kx .. ox + kx + 4) are not all zero
+          // in this row: ox from the row's first non-zero − kx − 4 up to its last − kx (none if the
+          // row is all zero)
+          const last = min(load<i32>(e, 4) - kx, ow - 1);
+          if (last < 0) continue;
+          const first = load<i32>(e) - kx - 4;
+          let ox = first > 0 ? (first + 3) & ~3 : 0;
+          const end = min(last + 1, full);
+          let xo = xr + ((<usize>ox) << 2);
+          let dp = dr + ((<usize>ox) << 4);
+          for (; ox < end; ox += 4) {
             const x0 = v128.load(xo);
             const x1 = v128.load(xo, 4);
-            // inputs all zero here (MNIST borders): nothing to add
-            if (!v128.any_true(f32x4.ne(v128.or(x0, x1), f32x4.splat(0)))) continue;
             let d = v128.load(dp);
             a0 = madd(a0, d, x0);
             b0 = madd(b0, d, x1);
-            d = v128.load(dp + o1);
+            d = v128.load(dp, 16);
             a1 = madd(a1, d, x0);
             b1 = madd(b1, d, x1);
-            d = v128.load(dp + o2);
+            d = v128.load(dp, 32);
             a2 = madd(a2, d, x0);
             b2 = madd(b2, d, x1);
-            d = v128.load(dp + o3);
+            d = v128.load(dp, 48);
             a3 = madd(a3, d, x0);
             b3 = madd(b3, d, x1);
+            xo += 16;
+            dp += 64;
           }
-          if (rest > 0) {
-            const xo = xr + ((<usize>ox) << 2);
-            const dp = dr + ((<usize>ox) << 2);
+          if (rest > 0 && ox == full && ox <= last) {
             const x0 = v128.and(v128.load(xo), mask);
             const x1 = v128.and(v128.load(xo, 4), mask);
-            let d = v128.and(v128.load(dp), mask);
+            let d = v128.load(dp);
             a0 = madd(a0, d, x0);
             b0 = madd(b0, d, x1);
-            d = v128.and(v128.load(dp + o1), mask);
+            d = v128.load(dp, 16);
             a1 = madd(a1, d, x0);
             b1 = madd(b1, d, x1);
-            d = v128.and(v128.load(dp + o2), mask);
+            d = v128.load(dp, 32);
             a2 = madd(a2, d, x0);
             b2 = madd(b2, d, x1);
-            d = v128.and(v128.load(dp + o3), mask);
+            d = v128.load(dp, 48);
             a3 = madd(a3, d, x0);
             b3 = madd(b3, d, x1);
           }
@@ -671,6 +715,35 @@ function dw_sample(
         v128.store(ap, b3, 112);
       }
     }
+  }
+}
+
+/**
+ * Each of `rows` rows of `w` floats at x: its first and last non-zero column, as two i32 at
+ * ext + 8·row (a row of zeros: w and −1). ±0 count as zero, NaN as non-zero.
+ */
+function row_extents(x: usize, rows: i32, w: i32, ext: usize): void {
+  const full = w & ~3;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>w) << 2);
+    let lo = w;
+    let hi = -1;
+    for (let j = 0; j < full; j += 4) {
+      const m = i32x4.bitmask(f32x4.ne(v128.load(row + ((<usize>j) << 2)), zero));
+      if (m != 0) {
+        if (hi < 0) lo = j + ctz(m);
+        hi = j + 31 - clz(m);
+      }
+    }
+    for (let j = full; j < w; j++) {
+      if (load<f32>(row + ((<usize>j) << 2)) != 0) {
+        if (hi < 0) lo = j;
+        hi = j;
+      }
+    }
+    store<i32>(ext + ((<usize>r) << 3), lo);
+    store<i32>(ext + ((<usize>r) << 3), hi, 4);
   }
 }
 
