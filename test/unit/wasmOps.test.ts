@@ -122,6 +122,10 @@ describe('WebAssembly arena kernels', function () {
       [70, 130, 33],
       [64, 100, 63],
       [65, 99, 47],
+      // the sparse path's column blocks: 32 + 17, 32 + 20 (five accumulators), 32 + 21 (eight)
+      [70, 90, 49],
+      [64, 81, 52],
+      [90, 70, 53],
     ];
     for (const zeros of [0, 0.8]) {
       it(`matches the TypeScript kernels in all forms, in and out of the arena${zeros ? ', A 80% zeros (sparse path)' : ''}`, () => {

@@ -1190,7 +1190,10 @@ export function spmm_nn(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, ac
  */
 function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: usize, n: i32, accumulate: i32): void {
   let j = 0;
-  for (; n - j > 16; j += 32) {
+  // 32 columns at a time (eight accumulators) while more than 20 are left; 17..20 left: five
+  // accumulators (the two-layer net's 50 = 32 + 18: eight would load and multiply 14 columns past
+  // the edge for every entry); 1..16: four
+  for (; n - j > 20; j += 32) {
     const jo = (<usize>j) << 2;
     let c0 = f32x4.splat(0);
     let c1 = f32x4.splat(0);
@@ -1235,7 +1238,7 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
       v128.store(q, c6, 96);
       v128.store(q, c7, 112);
     } else {
-      // 17..31 columns: the first 16 whole, the rest through store_tail
+      // 21..31 columns: the first 16 whole, the rest through store_tail
       if (accumulate) {
         c0 = f32x4.add(c0, v128.load(q));
         c1 = f32x4.add(c1, v128.load(q, 16));
@@ -1249,7 +1252,36 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
       store_tail(q + 64, c4, c5, c6, c7, left - 16, accumulate);
     }
   }
-  if (j < n) {
+  if (n - j > 16) {
+    const jo = (<usize>j) << 2;
+    let c0 = f32x4.splat(0);
+    let c1 = f32x4.splat(0);
+    let c2 = f32x4.splat(0);
+    let c3 = f32x4.splat(0);
+    let c4 = f32x4.splat(0);
+    for (let t = 0; t < cnt; t++) {
+      const e = (<usize>t) << 2;
+      const bp = b + <usize>load<i32>(idx + e) * ldb + jo;
+      const av = v128.load32_splat(val + e);
+      c0 = madd(c0, av, v128.load(bp));
+      c1 = madd(c1, av, v128.load(bp, 16));
+      c2 = madd(c2, av, v128.load(bp, 32));
+      c3 = madd(c3, av, v128.load(bp, 48));
+      c4 = madd(c4, av, v128.load(bp, 64));
+    }
+    const q = cp + jo;
+    if (accumulate) {
+      c0 = f32x4.add(c0, v128.load(q));
+      c1 = f32x4.add(c1, v128.load(q, 16));
+      c2 = f32x4.add(c2, v128.load(q, 32));
+      c3 = f32x4.add(c3, v128.load(q, 48));
+    }
+    v128.store(q, c0);
+    v128.store(q, c1, 16);
+    v128.store(q, c2, 32);
+    v128.store(q, c3, 48);
+    store_tail(q + 64, c4, c4, c4, c4, n - j - 16, accumulate);
+  } else if (j < n) {
     const jo = (<usize>j) << 2;
     let c0 = f32x4.splat(0);
     let c1 = f32x4.splat(0);
