@@ -1527,18 +1527,41 @@ export function gather_u8_rows(
  * the row's list (indices at ix, values at vx) from entry c; returns the new count.
  */
 function list16(v: v128, j: i32, o: usize, ix: usize, vx: usize, c: i32, d255: v128, lut: usize): i32 {
-  bytes16(v, o, d255);
+  const lo = i16x8.extend_low_i8x16_u(v);
+  const hi = i16x8.extend_high_i8x16_u(v);
+  const f0 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), d255);
+  const f1 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), d255);
+  const f2 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), d255);
+  const f3 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), d255);
+  v128.store(o, f0);
+  v128.store(o, f1, 16);
+  v128.store(o, f2, 32);
+  v128.store(o, f3, 48);
   const mask = i8x16.bitmask(i8x16.ne(v, i8x16.splat(0)));
   if (mask == 0) return c;
-  for (let g = 0; g < 4; g++) {
-    const m = (mask >> (g << 2)) & 15;
-    const sh = v128.load(lut + ((<usize>m) << 4));
-    const e = (<usize>c) << 2;
-    v128.store(vx + e, i8x16.swizzle(v128.load(o + ((<usize>g) << 4)), sh));
-    v128.store(ix + e, i8x16.swizzle(i32x4.add(i32x4.splat(j + (g << 2)), i32x4(0, 1, 2, 3)), sh));
-    c += <i32>popcnt(m);
+  const jv = i32x4.add(i32x4.splat(j), i32x4(0, 1, 2, 3));
+  c = list4(f0, jv, mask & 15, ix, vx, c, lut);
+  c = list4(f1, i32x4.add(jv, i32x4.splat(4)), (mask >> 4) & 15, ix, vx, c, lut);
+  c = list4(f2, i32x4.add(jv, i32x4.splat(8)), (mask >> 8) & 15, ix, vx, c, lut);
+  return list4(f3, i32x4.add(jv, i32x4.splat(12)), mask >> 12, ix, vx, c, lut);
+}
+
+/** The lanes of `f` that `m` selects, and their columns (`cols`), appended to the list at entry c. */
+function list4(f: v128, cols: v128, m: i32, ix: usize, vx: usize, c: i32, lut: usize): i32 {
+  const sh = v128.load(lut + ((<usize>m) << 4));
+  const e = (<usize>c) << 2;
+  v128.store(vx + e, swizzle(f, sh));
+  v128.store(ix + e, swizzle(cols, sh));
+  return c + <i32>popcnt(m);
+}
+
+/** i8x16.swizzle where every index is < 16 (the relaxed form skips the out-of-range fix-up). */
+function swizzle(v: v128, s: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return i8x16.relaxed_swizzle(v, s);
+  } else {
+    return i8x16.swizzle(v, s);
   }
-  return c;
 }
 
 /**
