@@ -12,6 +12,7 @@ import { col2im, im2col } from '../../src/engine/im2col';
 import { float32Kernels, setFloat32Kernels, type Float32Kernels } from '../../src/engine/kernels/fast';
 import { useFastKernels } from '../../src/engine/kernels/select';
 import { createWasmArena, wasmArenaUnavailableReason, type WasmArena } from '../../src/engine/kernels/wasmArena';
+import { wasmRelaxedSimdAvailable } from '../../src/engine/kernels/wasmGemm';
 import { Relu } from '../../src/engine/layers/activations';
 import { Convolution } from '../../src/engine/layers/conv';
 import { Pooling } from '../../src/engine/layers/pool';
@@ -75,6 +76,26 @@ describe('WebAssembly arena kernels', function () {
   afterEach(() => {
     setGemmBackend(saved.gemm);
     setFloat32Kernels(saved.k);
+  });
+
+  it('knows its arrays when another shared memory in the process grows (V8 then hands out a new buffer object)', () => {
+    const own = createWasmArena({ relaxed: false });
+    assert.ok(own);
+    own.kernels.allocFloat32(2 << 20); // grows its memory: later views hold a new buffer object
+    const before = own.kernels.allocFloat32(16);
+    const other = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    other.grow(1);
+    const after = own.kernels.allocFloat32(16);
+    assert.ok(own.contains(before) && own.contains(after), 'arrays allocated before and after');
+    assert.ok(!own.contains(new Float32Array(other.buffer)), "another memory's array is not its own");
+    // in place, not copied: a kernel's result lands in the array itself
+    const x = own.kernels.allocFloat32(8).fill(-1);
+    own.kernels.reluForward(x, after.subarray(0, 8));
+    assert.deepEqual(Array.from(after.subarray(0, 8)), new Array(8).fill(0));
+    const px = own.kernels.pixelBytes(new Uint8Array(2 * 16).fill(51));
+    const out = own.kernels.allocFloat32(2 * 16);
+    own.kernels.gatherPixels(px, Int32Array.of(1, 0), 16, out, true);
+    assert.ok(out.every((v) => v === Math.fround(51 / 255)));
   });
 
   it('epochs of training and evaluation allocate no arena memory once warm (buffers keep their shape)', () => {
@@ -666,7 +687,8 @@ describe('WebAssembly arena kernels', function () {
       return px;
     }
 
-    it('lists the rows while gathering them: the same floats, and nn/tn products with the same bits as scanning A', () => {
+    /** The listing gather and the products reading its list, on one build of the kernels. */
+    function listedAgainstScanning(arena: WasmArena): void {
       const rng = new Rng(21);
       for (const [per, count] of [
         [784, 100],
@@ -713,6 +735,30 @@ describe('WebAssembly arena kernels', function () {
           }
         }
       }
+    }
+
+    it('lists the rows while gathering them: the same floats, and nn/tn products with the same bits as scanning A', () => {
+      listedAgainstScanning(arena);
+    });
+
+    it('the relaxed-SIMD build lists them too (its own lane shuffle), where this engine has it', function () {
+      if (!wasmRelaxedSimdAvailable()) {
+        // nothing runs the relaxed build here: the plain one above is what training uses
+        assert.equal(createWasmArena({ relaxed: true })?.variant ?? 'simd', 'simd');
+        return;
+      }
+      const relaxed = createWasmArena({ relaxed: true });
+      assert.ok(relaxed && relaxed.variant === 'relaxed', `relaxed arena: ${relaxed?.name}`);
+      listedAgainstScanning(relaxed);
+      // and the same floats and products as the plain build (the sums may differ: fused multiply-adds)
+      const pixels = new Uint8Array(60 * 784).map((_, i) => (i % 7 < 2 ? (i * 37) % 256 : 0));
+      const order = Int32Array.from({ length: 50 }, (_, i) => (i * 13) % 60);
+      const gathered = [arena, relaxed].map((a) => {
+        const x = a.kernels.allocFloat32(50 * 784);
+        a.kernels.gatherPixels(a.kernels.pixelBytes(pixels), order, 784, x, true);
+        return x;
+      });
+      assertBits(gathered[1], gathered[0], 'listing gather, relaxed against plain');
     });
 
     it('drops the list once the batch changes: a kernel writes it, forgetNonZeros, a gather without listing', () => {

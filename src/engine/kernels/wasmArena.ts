@@ -427,7 +427,19 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   }
   const registry = new FinalizationRegistry<[number, number]>(([off, size]) => freeBlock(off, size));
 
-  const contains = (a: ArrayBufferView): boolean => buffers.has(a.buffer);
+  /**
+   * Whether `buf` is this memory's. Views made before and after each grow hold different buffer
+   * objects, all kept in `buffers`; and V8 also hands out a new buffer object for a shared memory
+   * that did not grow when another shared memory in the isolate grows (a second arena, the
+   * copying threaded GEMM): the current object is added as it is first seen.
+   */
+  function ours(buf: ArrayBufferLike): boolean {
+    if (buffers.has(buf)) return true;
+    if (buf !== memory.buffer) return false;
+    buffers.add(buf);
+    return true;
+  }
+  const contains = (a: ArrayBufferView): boolean => ours(a.buffer);
   // data sets' pixel bytes copied into the arena (pixelBytes), per source array
   const pixelCache = new WeakMap<Uint8Array, Uint8Array>();
 
@@ -442,7 +454,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   }
   /** Offset of a for reading: in place, or copied into staging slot `slot`. */
   function src(a: Float32Array | Int32Array, slot: number, n = a.length): Ptr {
-    if (buffers.has(a.buffer)) return a.byteOffset;
+    if (ours(a.buffer)) return a.byteOffset;
     const off = stageBlock(slot, n * 4);
     if (a instanceof Int32Array) i32.set(n === a.length ? a : a.subarray(0, n), off >> 2);
     else f32.set(n === a.length ? a : a.subarray(0, n), off >> 2);
@@ -451,14 +463,14 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   /** Offset of a for writing (copied in first when `load`); call `back` after the kernel. */
   function dst(a: Float32Array | Int32Array, slot: number, n = a.length, load = false): Ptr {
     forgetListed(a);
-    if (buffers.has(a.buffer)) return a.byteOffset;
+    if (ours(a.buffer)) return a.byteOffset;
     const off = stageBlock(slot, n * 4);
     if (load)
       (a instanceof Int32Array ? i32 : f32).set(n === a.length ? (a as never) : (a.subarray(0, n) as never), off >> 2);
     return off;
   }
   function back(a: Float32Array | Int32Array, off: Ptr, n = a.length): void {
-    if (buffers.has(a.buffer)) return;
+    if (ours(a.buffer)) return;
     if (a instanceof Int32Array) a.set(i32.subarray(off >> 2, (off >> 2) + n));
     else a.set(f32.subarray(off >> 2, (off >> 2) + n));
   }
@@ -936,7 +948,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       back(db, pdb, f);
     },
     pixelBytes(pixels) {
-      if (buffers.has(pixels.buffer)) return pixels;
+      if (ours(pixels.buffer)) return pixels;
       let bytes = pixelCache.get(pixels);
       if (!bytes) {
         const blk = allocBlock(pixels.length);
@@ -951,13 +963,13 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     gatherPixels(bytes, order, per, out, listNonZeros = false) {
       const count = order.length;
       need('gather', out, count * per);
-      if (!buffers.has(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
+      if (!ours(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
       for (let i = 0; i < count; i++) {
         if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length))
           throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
       }
       // the list lives beside an arena batch only (a staged copy would not outlive this call)
-      const list = listNonZeros && buffers.has(out.buffer);
+      const list = listNonZeros && ours(out.buffer);
       if (list) {
         const need = round(4 * count, ALIGN) + 8 * count * per + 256 * MAX_PARTS;
         if (listBlock.size < need + SLACK) {
