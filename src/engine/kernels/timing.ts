@@ -25,10 +25,15 @@ export function median(xs: readonly number[]): number {
 }
 
 /**
- * Calls of fn that make one timed run last ≥ runMs, found by doubling from 1 (which also warms fn
- * up: tier-up to optimized code, memory faulted in).
+ * Calls of fn that make one timed run last ≥ runMs, found by doubling from 1, after fn has run
+ * untimed for 2·runMs: V8 runs WebAssembly on its baseline compiler first and swaps in optimized
+ * code only after some calls (the first product measured in `bench --gemm` had medians far under
+ * its best runs), and fresh memory faults in on first use.
  */
 export function calibrateReps(fn: () => void, runMs: number): number {
+  const w0 = performance.now();
+  do fn();
+  while (performance.now() - w0 < 2 * runMs);
   let reps = 1;
   for (;;) {
     const t0 = performance.now();

@@ -1218,39 +1218,10 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
     }
     const left = n - j;
     const q = cp + jo;
-    if (left >= 32) {
-      if (accumulate) {
-        c0 = f32x4.add(c0, v128.load(q));
-        c1 = f32x4.add(c1, v128.load(q, 16));
-        c2 = f32x4.add(c2, v128.load(q, 32));
-        c3 = f32x4.add(c3, v128.load(q, 48));
-        c4 = f32x4.add(c4, v128.load(q, 64));
-        c5 = f32x4.add(c5, v128.load(q, 80));
-        c6 = f32x4.add(c6, v128.load(q, 96));
-        c7 = f32x4.add(c7, v128.load(q, 112));
-      }
-      v128.store(q, c0);
-      v128.store(q, c1, 16);
-      v128.store(q, c2, 32);
-      v128.store(q, c3, 48);
-      v128.store(q, c4, 64);
-      v128.store(q, c5, 80);
-      v128.store(q, c6, 96);
-      v128.store(q, c7, 112);
-    } else {
-      // 21..31 columns: the first 16 whole, the rest through store_tail
-      if (accumulate) {
-        c0 = f32x4.add(c0, v128.load(q));
-        c1 = f32x4.add(c1, v128.load(q, 16));
-        c2 = f32x4.add(c2, v128.load(q, 32));
-        c3 = f32x4.add(c3, v128.load(q, 48));
-      }
-      v128.store(q, c0);
-      v128.store(q, c1, 16);
-      v128.store(q, c2, 32);
-      v128.store(q, c3, 48);
-      store_tail(q + 64, c4, c5, c6, c7, left - 16, accumulate);
-    }
+    store16(q, c0, c1, c2, c3, accumulate);
+    // 21..31 columns: the rest through store_tail
+    if (left >= 32) store16(q + 64, c4, c5, c6, c7, accumulate);
+    else store_tail(q + 64, c4, c5, c6, c7, left - 16, accumulate);
   }
   if (n - j > 16) {
     const jo = (<usize>j) << 2;
@@ -1270,16 +1241,7 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
       c4 = madd(c4, av, v128.load(bp, 64));
     }
     const q = cp + jo;
-    if (accumulate) {
-      c0 = f32x4.add(c0, v128.load(q));
-      c1 = f32x4.add(c1, v128.load(q, 16));
-      c2 = f32x4.add(c2, v128.load(q, 32));
-      c3 = f32x4.add(c3, v128.load(q, 48));
-    }
-    v128.store(q, c0);
-    v128.store(q, c1, 16);
-    v128.store(q, c2, 32);
-    v128.store(q, c3, 48);
+    store16(q, c0, c1, c2, c3, accumulate);
     store_tail(q + 64, c4, c4, c4, c4, n - j - 16, accumulate);
   } else if (j < n) {
     const jo = (<usize>j) << 2;
@@ -1299,16 +1261,7 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
     const q = cp + jo;
     const left = n - j;
     if (left == 16) {
-      if (accumulate) {
-        c0 = f32x4.add(c0, v128.load(q));
-        c1 = f32x4.add(c1, v128.load(q, 16));
-        c2 = f32x4.add(c2, v128.load(q, 32));
-        c3 = f32x4.add(c3, v128.load(q, 48));
-      }
-      v128.store(q, c0);
-      v128.store(q, c1, 16);
-      v128.store(q, c2, 32);
-      v128.store(q, c3, 48);
+      store16(q, c0, c1, c2, c3, accumulate);
     } else {
       store_tail(q, c0, c1, c2, c3, left, accumulate);
     }
@@ -1316,6 +1269,19 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
 }
 
 /** Stores the first `left` (< 16) floats of the four vectors at p (added to what is there when accumulating). */
+/** C[q .. q + 16) (+)= four vectors. */
+function store16(q: usize, c0: v128, c1: v128, c2: v128, c3: v128, accumulate: i32): void {
+  if (accumulate) {
+    c0 = f32x4.add(c0, v128.load(q));
+    c1 = f32x4.add(c1, v128.load(q, 16));
+    c2 = f32x4.add(c2, v128.load(q, 32));
+    c3 = f32x4.add(c3, v128.load(q, 48));
+  }
+  v128.store(q, c0);
+  v128.store(q, c1, 16);
+  v128.store(q, c2, 32);
+  v128.store(q, c3, 48);
+}
 function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32, accumulate: i32): void {
   for (let v = 0; v < 4; v++) {
     const lanes = min(4, left - v * 4);
