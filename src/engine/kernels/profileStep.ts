@@ -134,7 +134,11 @@ export function profileStep(
     optimizer: { type: 'sgd', lr: 0.1 },
     iterations: Number.MAX_SAFE_INTEGER,
   });
-  for (let i = 0; i < 5; i++) trainer.step();
+  // warm-up: at least 5 steps and 1 s — V8 compiles WebAssembly on its baseline compiler first and
+  // swaps in optimized code later, in every helper thread too (with 5 steps the two-layer net's
+  // profile on 2 threads was no faster than on 1, while its steady state is 1.4× faster)
+  const w0 = performance.now();
+  for (let i = 0; i < 5 || performance.now() - w0 < 1000; i++) trainer.step();
   const parts = new Map<string, number[]>();
   const whole: number[] = [];
   for (let s = 0; s < steps; s++) {
