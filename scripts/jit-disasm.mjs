@@ -18,6 +18,10 @@ import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const oi = args.indexOf('--out');
+if (oi >= 0 && oi + 1 >= args.length) {
+  console.error('jit-disasm: --out needs a folder');
+  process.exit(2);
+}
 const out = oi >= 0 ? args[oi + 1] : 'jit-disasm';
 const [file, filter = ''] = oi >= 0 ? args.filter((_, i) => i !== oi && i !== oi + 1) : args;
 if (!file) {
@@ -41,7 +45,8 @@ while (off + 16 <= buf.length) {
     const codeSize = Number(buf.readBigUInt64LE(off + 40));
     const nameStart = off + 56;
     let nameEnd = nameStart;
-    while (buf[nameEnd] !== 0) nameEnd++;
+    while (nameEnd < buf.length && buf[nameEnd] !== 0) nameEnd++;
+    if (nameEnd >= buf.length || off + size > buf.length) break; // a record cut off (the process was killed)
     const name = buf.toString('utf8', nameStart, nameEnd);
     if (name.includes(filter)) hits.push({ name, code: buf.subarray(nameEnd + 1, nameEnd + 1 + codeSize) });
   }

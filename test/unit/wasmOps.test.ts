@@ -83,19 +83,21 @@ describe('WebAssembly arena kernels', function () {
     assert.ok(own);
     own.kernels.allocFloat32(2 << 20); // grows its memory: later views hold a new buffer object
     const before = own.kernels.allocFloat32(16);
-    const other = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const px = own.kernels.pixelBytes(new Uint8Array(2 * 16).fill(51)); // used only after the grow below
+    const other = new WebAssembly.Memory({ initial: 1, maximum: 8, shared: true });
     other.grow(1);
     const after = own.kernels.allocFloat32(16);
-    assert.ok(own.contains(before) && own.contains(after), 'arrays allocated before and after');
+    const beforeUse = own.kernels.allocFloat32(32); // first looked at after another grow
+    other.grow(1);
+    for (const [name, a] of Object.entries({ before, after, beforeUse, px }))
+      assert.ok(own.contains(a), `${name}: allocated by the arena, so its own`);
     assert.ok(!own.contains(new Float32Array(other.buffer)), "another memory's array is not its own");
-    // in place, not copied: a kernel's result lands in the array itself
+    // the gather refuses bytes outside the arena and lists only into an arena batch
+    own.kernels.gatherPixels(px, Int32Array.of(1, 0), 16, beforeUse, true);
+    assert.ok(beforeUse.every((v) => v === Math.fround(51 / 255)));
     const x = own.kernels.allocFloat32(8).fill(-1);
     own.kernels.reluForward(x, after.subarray(0, 8));
     assert.deepEqual(Array.from(after.subarray(0, 8)), new Array(8).fill(0));
-    const px = own.kernels.pixelBytes(new Uint8Array(2 * 16).fill(51));
-    const out = own.kernels.allocFloat32(2 * 16);
-    own.kernels.gatherPixels(px, Int32Array.of(1, 0), 16, out, true);
-    assert.ok(out.every((v) => v === Math.fround(51 / 255)));
   });
 
   it('epochs of training and evaluation allocate no arena memory once warm (buffers keep their shape)', () => {
@@ -161,7 +163,11 @@ describe('WebAssembly arena kernels', function () {
                 const want = c0.slice();
                 typescriptGemm[form](a, b, want, m, k, n, acc);
                 const got = place(arena, c0, inArena);
+                const sparseBefore = arena.stats().sparseProducts;
                 arena.gemm[form](place(arena, a, inArena), place(arena, b, !inArena), got, m, k, n, acc);
+                // the shapes added for the sparse sums' column blocks must take that path
+                if (zeros && form !== 'nt' && [49, 52, 53].includes(n))
+                  assert.equal(arena.stats().sparseProducts, sparseBefore + 1, `${form} ${m}×${k}×${n}: sparse path`);
                 // float32 rounding of k-term sums, relative to the largest |C|
                 assertNear(
                   got,

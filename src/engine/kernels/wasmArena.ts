@@ -379,7 +379,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   let sparseMaxDensity = options.sparseMaxDensity ?? 0.3;
 
   // ---- allocator ------------------------------------------------------------------------------
-  const buffers = new Set<ArrayBufferLike>([memory.buffer]);
+  // every buffer object views of this memory were made on (weak: a dropped one may go)
+  const buffers = new WeakSet<ArrayBufferLike>([memory.buffer]);
   let f32 = new Float32Array(memory.buffer);
   let i32 = new Int32Array(memory.buffer);
   let top = PAGE; // the first page stays unused (no kernel has data segments, but be safe)
@@ -429,15 +430,22 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
 
   /**
    * Whether `buf` is this memory's. Views made before and after each grow hold different buffer
-   * objects, all kept in `buffers`; and V8 also hands out a new buffer object for a shared memory
-   * that did not grow when another shared memory in the isolate grows (a second arena, the
-   * copying threaded GEMM): the current object is added as it is first seen.
+   * objects; and V8 also hands out a new buffer object for a shared memory that did not grow when
+   * another shared memory in the isolate grows (a second arena, the copying threaded GEMM). So
+   * every view is made on `current()`, which registers the object it returns, and an object not
+   * seen yet is ours if it is the current one.
    */
   function ours(buf: ArrayBufferLike): boolean {
     if (buffers.has(buf)) return true;
     if (buf !== memory.buffer) return false;
     buffers.add(buf);
     return true;
+  }
+  /** The memory's buffer object now, registered as ours: make views on it. */
+  function current(): ArrayBufferLike {
+    const buf = memory.buffer;
+    buffers.add(buf);
+    return buf;
   }
   const contains = (a: ArrayBufferView): boolean => ours(a.buffer);
   // data sets' pixel bytes copied into the arena (pixelBytes), per source array
@@ -772,13 +780,13 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     name: `${gemm.name}-arena`,
     allocFloat32(n) {
       const blk = allocBlock(n * 4);
-      const a = new Float32Array(memory.buffer, blk.off, n);
+      const a = new Float32Array(current(), blk.off, n);
       registry.register(a, [blk.off, blk.size]);
       return a;
     },
     allocInt32(n) {
       const blk = allocBlock(n * 4);
-      const a = new Int32Array(memory.buffer, blk.off, n);
+      const a = new Int32Array(current(), blk.off, n);
       registry.register(a, [blk.off, blk.size]);
       return a;
     },
@@ -952,7 +960,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       let bytes = pixelCache.get(pixels);
       if (!bytes) {
         const blk = allocBlock(pixels.length);
-        bytes = new Uint8Array(memory.buffer, blk.off, pixels.length);
+        bytes = new Uint8Array(current(), blk.off, pixels.length);
         bytes.set(pixels);
         registry.register(bytes, [blk.off, blk.size]);
         pixelCache.set(pixels, bytes);
