@@ -34,7 +34,7 @@ import { robustMaxAbs } from '../../webview/canvas/colors';
 import { featureResult, hasImageLayers } from '../../webview/featureMaps';
 import { filterSummary } from '../../webview/filters';
 import { formatExp, formatSig4 } from '../../webview/format';
-import { powerOfTen } from '../../webview/charts/chartOptions';
+import { logTickLabel, powerOfTen } from '../../webview/charts/chartOptions';
 import { kaiser, smoothCurve } from '../../webview/experiments/smooth';
 import {
   batchnormRuns,
@@ -746,6 +746,21 @@ describe('webview views: stepping', () => {
     ]);
     assert.equal(formatExp(1.4235595880567322e-8), '1.42e-8');
     assert.deepEqual([1e-3, 1, 10, 100, 2e-3, 0].map(powerOfTen), ['1e-3', '1', '10', '1e2', '', '']);
+    // under two decades (the gradient norms' 0.02–0.6): 2 and 5 × 10^e labelled too; wider: decades only
+    const ticks = (vs: number[]) => vs.map((value) => ({ value }));
+    const narrow = ticks([0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.6]);
+    assert.deepEqual(
+      narrow.map((t) => logTickLabel(t.value, narrow)),
+      ['2e-2', '', '5e-2', '1e-1', '2e-1', '', '5e-1', ''],
+    );
+    const units = ticks([1, 2, 5, 10, 20, 50]);
+    assert.deepEqual(units.map((t) => logTickLabel(t.value, units)), ['1', '2', '5', '10', '20', '50']);
+    const wide = ticks([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 1e-2, 5e-2, 1e-1]);
+    assert.deepEqual(
+      wide.map((t) => logTickLabel(t.value, wide)),
+      ['1e-4', '', '', '1e-3', '', '1e-2', '', '1e-1'],
+    );
+    assert.equal(logTickLabel(0.02, []), '');
   });
 });
 

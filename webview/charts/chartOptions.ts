@@ -52,7 +52,7 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
       ...(a.format
         ? { callback: (v: number | string) => a.format!(Number(v)) }
         : a.type === 'logarithmic'
-          ? { callback: (v: number | string) => powerOfTen(Number(v)) }
+          ? { callback: (v: number | string, _i: number, ticks: readonly { value: number }[]) => logTickLabel(Number(v), ticks) }
           : {}),
     },
     grid: { color: theme.grid },
@@ -90,6 +90,24 @@ export function lineChartOptions(theme: ChartTheme, spec: LineChartSpec): ChartO
     },
     scales: { x: axis(spec.x), y: axis(spec.y) },
   };
+}
+
+/**
+ * A log axis's tick label: every power of ten (`powerOfTen`); and where the axis spans under two
+ * decades (it would show one or two labels), 2 and 5 times a power of ten too (`2e-2`, `5e-2`).
+ */
+export function logTickLabel(v: number, ticks: readonly { value: number }[]): string {
+  const decade = powerOfTen(v);
+  if (decade || ticks.length === 0) return decade;
+  const lo = ticks[0].value;
+  const hi = ticks[ticks.length - 1].value;
+  if (!(lo > 0 && hi > 0 && Math.max(hi / lo, lo / hi) < 100) || !(v > 0)) return '';
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const m = v / Math.pow(10, e);
+  for (const k of [2, 5]) {
+    if (Math.abs(m - k) < 1e-6) return e === 0 ? String(k) : e === 1 ? String(10 * k) : `${k}e${e}`;
+  }
+  return '';
 }
 
 /** `1e-3` for a power of ten, '' for the ticks between (a log axis labelled by decades). */
