@@ -68,7 +68,11 @@ describe('WebAssembly arena threads', function () {
     setFloat32Kernels(saved.k);
   });
 
-  /** Runs f on 1 thread, then on `threads` threads with each number of parts; all results must match bit for bit. */
+  /**
+   * Runs f on 1 thread, then on `threads` threads with each number of parts, then with every split
+   * call run alone (the unsplit call where the arena passes one, as under SplitPolicy's alone plan);
+   * all results must match bit for bit.
+   */
   function sameBits(label: string, f: () => Float32Array[], threads = 2): void {
     arena.setThreads(1);
     const want = f().map((a) => a.slice());
@@ -79,11 +83,34 @@ describe('WebAssembly arena threads', function () {
         const got = f();
         got.forEach((g, i) => assertBits(g, want[i], `${label}, ${threads} threads, ${parts} parts, output ${i}`));
       }
+      arena.threadParts = 4;
+      arena.threadAlone = true;
+      f().forEach((g, i) => assertBits(g, want[i], `${label}, ${threads} threads run alone, output ${i}`));
     } finally {
+      arena.threadAlone = false;
       arena.threadParts = 4;
       arena.setThreads(2);
     }
   }
+
+  it('runs split calls alone when told (threadAlone): on this thread, the helper idle', () => {
+    const rng = new Rng(9);
+    const a = arena.kernels.allocFloat32(100 * 4320);
+    a.set(random(100 * 4320, rng));
+    const b = arena.kernels.allocFloat32(4320 * 100);
+    b.set(random(4320 * 100, rng));
+    const c = arena.kernels.allocFloat32(100 * 100);
+    const before = arena.threadStats();
+    arena.threadAlone = true;
+    try {
+      arena.gemm.nn(a, b, c, 100, 4320, 100);
+    } finally {
+      arena.threadAlone = false;
+    }
+    const after = arena.threadStats();
+    assert.equal(after.jobsAlone, before.jobsAlone + 1, 'the product ran alone');
+    assert.equal(after.helperParts, before.helperParts, 'the helper ran no part of it');
+  });
 
   it('dense products, all forms, accumulating or not, in and out of the arena: the same bits as 1 thread', () => {
     const rng = new Rng(3);
@@ -198,6 +225,19 @@ describe('WebAssembly arena threads', function () {
           return [y, new Float32Array(arg.buffer, arg.byteOffset, arg.length).slice(), dx];
         });
       }
+      // ReLU + pooling + this convolution backward in one kernel (SimpleConvNet's first layers)
+      const fused = arena.kernels.reluPoolConvBackward;
+      if (pad === 0 && fused) {
+        sameBits(`ReLU + pool + conv backward fused ${[n, c, h, w, fh, fw, f].join(',')}`, () => {
+          const q = arena.kernels.allocFloat32(planes * qh * qw);
+          const arg = arena.kernels.allocInt32(planes * qh * qw);
+          arena.kernels.maxPoolForward(py, planes, oh, ow, 2, 2, 2, 0, q, arg, true);
+          const dw = arena.kernels.allocFloat32(f * k);
+          const db = arena.kernels.allocFloat32(f);
+          fused(dq, arg, py, x, n, c, h, w, fh, fw, f, dw, db);
+          return [dw, db];
+        });
+      }
     }
   });
 
@@ -253,7 +293,8 @@ describe('WebAssembly arena threads', function () {
         arena.gemm.tn(x, dh, d, per, count, 50, true);
         return [x, c, d];
       });
-      assert.equal(arena.stats().listedProducts - before, 3 * 5, `listed ${count}×${per}: every product used the list`);
+      // sameBits runs f six times: 1 thread, 2 threads in 2, 3, 4 and 7 parts, and alone
+      assert.equal(arena.stats().listedProducts - before, 3 * 6, `listed ${count}×${per}: every product used the list`);
     }
   });
 

@@ -267,8 +267,14 @@ export interface ArenaThreadsOptions {
 export interface ArenaThreads {
   /** Threads that run parts, the calling one included. */
   readonly threads: number;
-  /** Runs the parts on the calling thread and the helpers; returns when all are done. */
-  run(parts: Part[]): void;
+  /**
+   * Runs the parts on the calling thread and the helpers; returns when all are done. When the call
+   * runs here alone (backing off, `SplitPolicy`, or `alone`), `whole` — the unsplit call, given the
+   * calling thread's scratch base — runs instead of the parts one after another, without the work
+   * each part repeats (a shared operand packed again); the parts are the unsplit arithmetic, so the
+   * results are the same bits either way.
+   */
+  run(parts: Part[], whole?: (base: number) => void): void;
   /**
    * Makes each thread's scratch area at least `bytes` long (call before taking operand offsets: it
    * may grow the memory). Returns the calling thread's base.
@@ -278,6 +284,8 @@ export interface ArenaThreads {
   readonly stats: ArenaThreadStats;
   /** Whether the caller backs off when the helpers look descheduled (default true; tests turn it off). */
   backoff: boolean;
+  /** Every split call runs on the calling thread alone, as the policy's alone plan (tests, benchmarks). */
+  alone: boolean;
   /** Ends the helper threads. */
   dispose(): void;
 }
@@ -391,6 +399,7 @@ export function startArenaThreads(
   return {
     threads: count + 1,
     backoff: true,
+    alone: false,
     stats,
     scratch(bytes) {
       if (bytes > scratchBytes || !mine) {
@@ -404,7 +413,7 @@ export function startArenaThreads(
       }
       return mine.off;
     },
-    run(parts) {
+    run(parts, whole) {
       const n = parts.length;
       if (n > MAX_PARTS) throw new RangeError(`arena threads: ${n} parts, at most ${MAX_PARTS}`);
       const base = this.scratch(0);
@@ -414,18 +423,22 @@ export function startArenaThreads(
       }
       policy.enabled = this.backoff;
       // the call site's key is built only when the policy is on (it is a string per call)
-      const plan = this.backoff
-        ? policy.plan(`${n}:${parts[0].kind}:${parts[0].args.join(',')}`, performance.now())
-        : 'split';
+      const plan = this.alone
+        ? 'alone'
+        : this.backoff
+          ? policy.plan(`${n}:${parts[0].kind}:${parts[0].args.join(',')}`, performance.now())
+          : 'split';
       if (plan !== 'split') {
-        // backing off, or whole steps run faster on this thread alone: all parts here, in order,
-        // with the helpers asleep (a spinning helper on a shared core would slow this one)
+        // backing off, or whole steps run faster on this thread alone: the unsplit call (or all
+        // parts here, in order), with the helpers asleep (a spinning helper on a shared core would
+        // slow this one)
         stats.jobsAlone++;
         if (!holding) {
           Atomics.store(i32, HOLD, 1);
           holding = true;
         }
-        for (const p of parts) runLocal(p, base);
+        if (whole) whole(base);
+        else for (const p of parts) runLocal(p, base);
         return;
       }
       if (holding) {

@@ -290,6 +290,11 @@ export interface WasmArena {
    * steps run faster on one thread. Off, every split kernel is handed to the helper.
    */
   threadBackoff: boolean;
+  /**
+   * Every split call runs on the calling thread alone, unsplit where that saves repeated work (as
+   * when `SplitPolicy` finds whole steps faster alone): for tests and benchmarks. Default false.
+   */
+  threadAlone: boolean;
   /** Ends the helper thread (if any); the arena runs on one thread afterwards. */
   disposeThreads(): void;
   /**
@@ -524,6 +529,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   const lrBits = new Float64Array(1);
   const lrWords = new Int32Array(lrBits.buffer);
   let backoff = true;
+  let alone = false;
   const K = Object.fromEntries(PART_KERNELS.map((name, i) => [name, i])) as Record<
     (typeof PART_KERNELS)[number],
     number
@@ -556,6 +562,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
     }
     pool.backoff = backoff;
+    pool.alone = alone;
     threads = pool.threads;
     return threads;
   }
@@ -575,7 +582,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     return at;
   }
   /** Runs the parts, split over the threads (or just the one part here). */
-  function runParts(parts: Part[]): void {
+  /** Runs the parts (see `ArenaThreads.run` for `whole`, the unsplit call when they run here alone). */
+  function runParts(parts: Part[], whole?: (base: number) => void): void {
     if (parts.length === 1 || !pool) {
       const base = pool ? pool.scratch(0) : 0;
       for (const p of parts) {
@@ -584,7 +592,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
       return;
     }
-    pool.run(parts);
+    pool.run(parts, whole);
   }
 
   /** A dense product on arena offsets, split over the threads when big enough. */
@@ -645,7 +653,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
         });
       }
     }
-    runParts(parts);
+    // alone: one call, packing the shared operand once
+    runParts(parts, () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp));
   }
 
   function run(form: Form, a: Arr, b: Arr, c: Arr, m: number, k: number, n: number, accumulate: boolean): void {
@@ -759,7 +768,12 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       parts[0].args[11] = listScratch(Math.ceil(tnWork / 8)); // on this thread
       parts[0].scratch = 0;
     } else if (split) pool?.scratch(tnWork);
-    runParts(parts);
+    // alone: one call (Aᵀ·B regroups the list once instead of once per part)
+    runParts(parts, (base) =>
+      form === 'nn'
+        ? ops.spmm_nn_rows(cnt, idx, val, per, 0, m, pb, pc, n, acc)
+        : ops.spmm_tn_rows(cnt, idx, val, per, k, 0, m, pb, pc, n, acc, base),
+    );
   }
 
   const gemm: GemmBackend = {
@@ -951,7 +965,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
           args: [pq, pa, py, px, n, c, h, w, fh, fw, f, pdw, pdb, pw, at[t], at[t + 1]],
           scratch: nparts === 1 ? 0 : 1 << 13,
         });
-      runParts(parts);
+      // alone: one call, the rows' extents found once
+      runParts(parts, (base) => ops.relu_pool_conv_bwd(pq, pa, py, px, n, c, h, w, fh, fw, f, pdw, pdb, base, 0, groups));
       back(dw, pdw, f * c * fh * fw);
       back(db, pdb, f);
     },
@@ -1001,7 +1016,12 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
         if (list) args.push(cnt + 4 * lo, idx + 4 * lo * per, val + 4 * lo * per, val + 4 * count * per + 256 * t);
         parts.push({ kind: list ? K.gather_u8_rows : K.gather_u8, args, scratch: 0 });
       }
-      runParts(parts);
+      // alone: one call over all rows (the shuffle table built once)
+      runParts(parts, () =>
+        list
+          ? ops.gather_u8_rows(bytes.byteOffset, po, count, per, pd, cnt, idx, val, val + 4 * count * per)
+          : ops.gather_u8(bytes.byteOffset, po, count, per, pd),
+      );
       back(out, pd, count * per);
       if (list) {
         let nnz = 0;
@@ -1103,7 +1123,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
             args: [px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, at[t], at[t + 1], 0],
             scratch: 1 << 14,
           });
-        runParts(parts);
+        runParts(parts, (base) => ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, 0, groups, base));
       }
       back(dw, pw, f * c * fh * fw);
     },
@@ -1226,6 +1246,13 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     },
     get threadBackoff() {
       return backoff;
+    },
+    get threadAlone() {
+      return alone;
+    },
+    set threadAlone(on: boolean) {
+      alone = on;
+      if (pool) pool.alone = on;
     },
     set threadBackoff(on: boolean) {
       backoff = on;
