@@ -581,18 +581,31 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     if (total > at[at.length - 1]) at.push(total);
     return at;
   }
-  /** Runs the parts, split over the threads (or just the one part here). */
-  /** Runs the parts (see `ArenaThreads.run` for `whole`, the unsplit call when they run here alone). */
+  /** Runs one part on this thread, its scratch-relative arguments offset by `base`. */
+  function runHere(p: Part, base: number): void {
+    localFns[p.kind](...p.args.map((v, j) => ((p.scratch >> j) & 1 ? v + base : v)));
+  }
+  /**
+   * Runs the parts, split over the threads (or just the one part here); `whole`, the unsplit call,
+   * runs instead when they run here alone (`ArenaThreads.run`).
+   */
   function runParts(parts: Part[], whole?: (base: number) => void): void {
     if (parts.length === 1 || !pool) {
       const base = pool ? pool.scratch(0) : 0;
-      for (const p of parts) {
-        const a = p.args.map((v, j) => ((p.scratch >> j) & 1 ? v + base : v));
-        localFns[p.kind](...a);
-      }
+      for (const p of parts) runHere(p, base);
       return;
     }
     pool.run(parts, whole);
+  }
+  /**
+   * A kernel call cut at `at` (from `cuts`): the part for [lo, hi) takes `argsFor(lo, hi, t)`, the
+   * arguments `scratch` marks being offsets into its thread's scratch. Run alone, it is the one part
+   * over the whole range, without the work the parts repeat.
+   */
+  function runSplit(kind: number, at: number[], argsFor: (lo: number, hi: number, t: number) => number[], scratch: number): void {
+    const parts: Part[] = [];
+    for (let t = 0; t + 1 < at.length; t++) parts.push({ kind, args: argsFor(at[t], at[t + 1], t), scratch });
+    runParts(parts, (base) => runHere({ kind, args: argsFor(at[0], at[at.length - 1], 0), scratch }, base));
   }
 
   /** A dense product on arena offsets, split over the threads when big enough. */
@@ -610,8 +623,9 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const lda = ta ? m : k;
     const ldb = tb ? k : n;
     const nparts = partsFor(2 * m * k * n, Math.max(m >> 2, n >> 3));
+    const unsplit = () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
     if (nparts === 1) {
-      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+      unsplit();
       return;
     }
     // Split the dimension whose packing the parts would otherwise repeat least: splitting n makes
@@ -626,7 +640,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     // float, i.e. its n or m ≥ 16). Measured: 25×57600×30 cut into four parts of 6–7 rows, each
     // packing all 57600×30 of B, ran at 18 GFLOP/s on two threads against 26 on one.
     if ((splitN ? n : m) < 16 * nparts) {
-      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+      unsplit();
       return;
     }
     const parts: Part[] = [];
@@ -654,7 +668,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       }
     }
     // alone: one call, packing the shared operand once
-    runParts(parts, () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp));
+    runParts(parts, unsplit);
   }
 
   function run(form: Form, a: Arr, b: Arr, c: Arr, m: number, k: number, n: number, accumulate: boolean): void {
@@ -751,29 +765,16 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const { cnt, idx, val, per, nnz } = rows;
     const nparts = split ? partsFor(2 * nnz * n, m >> 2) : 1;
     const at = cuts(m, nparts, 4);
-    const parts: Part[] = [];
-    for (let t = 0; t + 1 < at.length; t++) {
-      if (form === 'nn')
-        parts.push({ kind: K.spmm_nn_rows, args: [cnt, idx, val, per, at[t], at[t + 1], pb, pc, n, acc], scratch: 0 });
-      else
-        parts.push({
-          kind: K.spmm_tn_rows,
-          args: [cnt, idx, val, per, k, at[t], at[t + 1], pb, pc, n, acc, 0],
-          scratch: 1 << 11,
-        });
+    if (form === 'nn') {
+      runSplit(K.spmm_nn_rows, at, (r0, r1) => [cnt, idx, val, per, r0, r1, pb, pc, n, acc], 0);
+      return;
     }
-    // spmm_tn_rows' work: (c1 − c0 + 1) + (c1 − c0) + k i32, then nnz + 4 entries of 8 bytes
+    // spmm_tn_rows' work: (c1 − c0 + 1) + (c1 − c0) + k i32, then nnz + 4 entries of 8 bytes; on
+    // this thread in one part, else in each thread's scratch (alone: Aᵀ·B regroups the list once)
     const tnWork = (2 * m + k + 1) * 4 + (nnz + 4) * 8;
-    if (parts.length === 1 && form === 'tn') {
-      parts[0].args[11] = listScratch(Math.ceil(tnWork / 8)); // on this thread
-      parts[0].scratch = 0;
-    } else if (split) pool?.scratch(tnWork);
-    // alone: one call (Aᵀ·B regroups the list once instead of once per part)
-    runParts(parts, (base) =>
-      form === 'nn'
-        ? ops.spmm_nn_rows(cnt, idx, val, per, 0, m, pb, pc, n, acc)
-        : ops.spmm_tn_rows(cnt, idx, val, per, k, 0, m, pb, pc, n, acc, base),
-    );
+    const one = at.length === 2;
+    const work = one ? listScratch(Math.ceil(tnWork / 8)) : (split && pool?.scratch(tnWork), 0);
+    runSplit(K.spmm_tn_rows, at, (c0, c1) => [cnt, idx, val, per, k, c0, c1, pb, pc, n, acc, work], one ? 0 : 1 << 11);
   }
 
   const gemm: GemmBackend = {
@@ -957,16 +958,13 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const px = src(x, 3, n * c * h * w);
       const pdw = dst(dw, 4, f * c * fh * fw);
       const pdb = dst(db, 5, f);
-      const at = cuts(groups, nparts, 1);
-      const parts: Part[] = [];
-      for (let t = 0; t + 1 < at.length; t++)
-        parts.push({
-          kind: K.relu_pool_conv_bwd,
-          args: [pq, pa, py, px, n, c, h, w, fh, fw, f, pdw, pdb, pw, at[t], at[t + 1]],
-          scratch: nparts === 1 ? 0 : 1 << 13,
-        });
       // alone: one call, the rows' extents found once
-      runParts(parts, (base) => ops.relu_pool_conv_bwd(pq, pa, py, px, n, c, h, w, fh, fw, f, pdw, pdb, base, 0, groups));
+      runSplit(
+        K.relu_pool_conv_bwd,
+        cuts(groups, nparts, 1),
+        (g0, g1) => [pq, pa, py, px, n, c, h, w, fh, fw, f, pdw, pdb, pw, g0, g1],
+        nparts === 1 ? 0 : 1 << 13,
+      );
       back(dw, pdw, f * c * fh * fw);
       back(db, pdb, f);
     },
@@ -1008,19 +1006,16 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       // random rows from DRAM, latency-bound: split by rows when 16 per value reaches threadMinFlops
       const nparts = partsFor(16 * count * per, count >> 2);
       const at = cuts(count, nparts, 4);
-      const parts: Part[] = [];
-      for (let t = 0; t + 1 < at.length; t++) {
-        const [lo, rows] = [at[t], at[t + 1] - at[t]];
-        const args = [bytes.byteOffset, po + 4 * lo, rows, per, pd + 4 * lo * per];
-        // each part its own shuffle table (after the lists)
-        if (list) args.push(cnt + 4 * lo, idx + 4 * lo * per, val + 4 * lo * per, val + 4 * count * per + 256 * t);
-        parts.push({ kind: list ? K.gather_u8_rows : K.gather_u8, args, scratch: 0 });
-      }
-      // alone: one call over all rows (the shuffle table built once)
-      runParts(parts, () =>
-        list
-          ? ops.gather_u8_rows(bytes.byteOffset, po, count, per, pd, cnt, idx, val, val + 4 * count * per)
-          : ops.gather_u8(bytes.byteOffset, po, count, per, pd),
+      runSplit(
+        list ? K.gather_u8_rows : K.gather_u8,
+        at,
+        (lo, hi, t) => {
+          const args = [bytes.byteOffset, po + 4 * lo, hi - lo, per, pd + 4 * lo * per];
+          // each part its own shuffle table (after the lists)
+          if (list) args.push(cnt + 4 * lo, idx + 4 * lo * per, val + 4 * lo * per, val + 4 * count * per + 256 * t);
+          return args;
+        },
+        0,
       );
       back(out, pd, count * per);
       if (list) {
@@ -1113,18 +1108,14 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const px = src(x, 0, n * c * h * w);
       const pd = src(dy, 1, n * f * oh * ow);
       const pw = dst(dw, 2, f * c * fh * fw);
-      if (nparts === 1) ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, xp, 0, groups, acc);
-      else {
-        const at = cuts(groups, nparts, 1);
-        const parts: Part[] = [];
-        for (let t = 0; t + 1 < at.length; t++)
-          parts.push({
-            kind: K.conv_dw,
-            args: [px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, at[t], at[t + 1], 0],
-            scratch: 1 << 14,
-          });
-        runParts(parts, (base) => ops.conv_dw(px, pd, n, c, h, w, fh, fw, pad, f, pw, 0, 0, groups, base));
-      }
+      // split: acc in each thread's scratch (xp unused: no padding); alone: one call, the rows'
+      // extents found once
+      runSplit(
+        K.conv_dw,
+        cuts(groups, nparts, 1),
+        (g0, g1) => [px, pd, n, c, h, w, fh, fw, pad, f, pw, xp, g0, g1, acc],
+        nparts === 1 ? 0 : 1 << 14,
+      );
       back(dw, pw, f * c * fh * fw);
     },
     im2col(x, n, c, h, w, fh, fw, stride, pad, col) {
