@@ -596,6 +596,8 @@ function interleave_group(ds: usize, fl: i32, oh: i32, ow: i32, dyi: usize): voi
   const full = ow & ~3;
   const zero = f32x4.splat(0);
   const mask = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(ow - full));
+  // a missing filter's offset is 0: the conditional loads below may compile to a select, which
+  // loads both ways, and a plane past the last one may lie past dy's end
   const p1 = fl > 1 ? outBytes : 0;
   const p2 = fl > 2 ? 2 * outBytes : 0;
   const p3 = fl > 3 ? 3 * outBytes : 0;
