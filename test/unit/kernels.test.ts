@@ -140,6 +140,68 @@ describe('WebAssembly SIMD GEMM', function () {
     checkBackend(wasm, 1);
   });
 
+  it('narrow n, m along the vectors (8×4 and 8×2 tiles), gives the bits of the 4×8 tiles', function () {
+    // The same product with B padded by 32 columns (n + 32 > 32: always 8-column panels) must give
+    // the first n columns bit for bit, with and without accumulate; the shapes cover full and
+    // partial 8-row panels, 4-column tiles with 0–3 columns left, several k blocks, and A read in
+    // place (tn, whole panels) or packed.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as { wasmModules: { simd: string } };
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules.simd, 'base64')), {})
+      .exports as { narrowTiles(m: number, n: number): number };
+    const shapes: [number, number, number][] = [
+      [24, 30, 25],
+      [57, 30, 25],
+      [50, 100, 10],
+      [100, 50, 10],
+      [31, 520, 13],
+      [16, 9, 2],
+      [8, 5, 3],
+      [7, 3, 1],
+      [41, 17, 6],
+      [30, 576, 25],
+      [17, 33, 7],
+    ];
+    const rng = new Rng(11);
+    let narrow = 0;
+    for (const [m, k, n] of shapes) {
+      if (ex.narrowTiles(m, n)) narrow++;
+      const w = n + 32;
+      for (const form of FORMS) {
+        for (const acc of [false, true]) {
+          const a = random(m * k, rng);
+          const b = random(k * n, rng);
+          const c0 = random(m * n, rng);
+          // B padded: stored k×w (nn, tn) or w×k (nt), the extra columns random
+          const bw = random(k * w, rng);
+          for (let p = 0; p < k; p++) {
+            for (let j = 0; j < n; j++) {
+              if (form === 'nt') bw[j * k + p] = b[j * k + p];
+              else bw[p * w + j] = b[p * n + j];
+            }
+          }
+          const cw = random(m * w, rng);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cw[i * w + j] = c0[i * n + j];
+          const got = c0.slice();
+          wasm[form](a, b, got, m, k, n, acc);
+          wasm[form](a, bw, cw, m, k, w, acc);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              if (!Object.is(got[i * n + j], cw[i * w + j])) {
+                assert.fail(`${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
+              }
+            }
+          }
+          const want = c0.slice();
+          typescriptGemm[form](a, b, want, m, k, n, acc);
+          assertClose(form, got, want, a, b, acc ? c0 : undefined, m, k, n, `${form} ${m}×${k}×${n}`);
+        }
+      }
+    }
+    assert.equal(narrow, shapes.length - 1, 'every shape but 17×33×7 takes the narrow tiles');
+    assert.equal(ex.narrowTiles(57600, 30), 0, 'n = 30 keeps the 4×8 tiles (30 of 32 lanes)');
+  });
+
   it('matches again after the memory has grown and shrunk back (memory reuse)', function () {
     const rng = new Rng(7);
     for (const [m, k, n] of [

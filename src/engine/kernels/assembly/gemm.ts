@@ -15,6 +15,11 @@
 // vectors and splats four A values: 8 multiply-adds. Bigger tiles or an unrolled k loop make V8's
 // TurboFan spill registers (seen with `node --print-wasm-code`), halving the speed.
 //
+// Narrow n (≤ NA, where 8-column panels leave lanes empty: n = 25 fills 25 of 32, n = 10 10 of 16)
+// turns the roles round: gemmNarrow runs m along the vectors, in 8×4 tiles (kernel8x4), and a
+// two-column kernel for the last one or two columns; every lane carries a row of C. It sums each
+// element in the same order as the 4×8 tiles, so which tiling runs never changes a bit.
+//
 // The caller owns all memory and passes the scratch areas, so two instances on one shared memory
 // (threads) never touch the same bytes as long as their scratch areas and C blocks are disjoint.
 
@@ -357,6 +362,249 @@ function storeTile(
 }
 
 /**
+ * The 8×4 micro-kernel for narrow n, with the roles turned: m runs along the vectors. A C tile of
+ * 8 rows × 4 columns lives in eight f32x4 registers, column q of rows 0–3 in `c0q`, of rows 4–7 in
+ * `c1q`. Per step of k it loads 8 values of op(A)'s column (two vectors, at `a`, then `a + as`) and
+ * splats 4 of op(B)'s row (at `b`, then `b + bs`): 8 multiply-adds, the 4×8 kernel's mix (so the
+ * same 14 vector registers: a fifth column would spill). Each element is summed over p in the same
+ * order as by the 4×8 kernels, so both give the same bits. `mr` ≤ 8 rows of the tile are stored.
+ */
+function kernel8x4(a: usize, as: usize, b: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c02 = f32x4.splat(0);
+  let c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c12 = f32x4.splat(0);
+  let c13 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const a0 = v128.load(a);
+    const a1 = v128.load(a, 16);
+    let x = v128.load32_splat(b);
+    c00 = madd(c00, a0, x);
+    c10 = madd(c10, a1, x);
+    x = v128.load32_splat(b, 4);
+    c01 = madd(c01, a0, x);
+    c11 = madd(c11, a1, x);
+    x = v128.load32_splat(b, 8);
+    c02 = madd(c02, a0, x);
+    c12 = madd(c12, a1, x);
+    x = v128.load32_splat(b, 12);
+    c03 = madd(c03, a0, x);
+    c13 = madd(c13, a1, x);
+    a += as;
+    b += bs;
+  }
+  storeRows4x4(c, ldc, min(mr, 4), acc, c00, c01, c02, c03);
+  if (mr > 4) storeRows4x4(c + (ldc << 2), ldc, mr - 4, acc, c10, c11, c12, c13);
+}
+
+/**
+ * kernel8x4 for the last one or two columns: column 1's values are read at `b + b1` (`b1` = 0 when
+ * only one column is left: it repeats column 0, computed and not stored).
+ */
+function kernel8x2(a: usize, as: usize, b: usize, b1: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const a0 = v128.load(a);
+    const a1 = v128.load(a, 16);
+    let x = v128.load32_splat(b);
+    c00 = madd(c00, a0, x);
+    c10 = madd(c10, a1, x);
+    x = v128.load32_splat(b + b1);
+    c01 = madd(c01, a0, x);
+    c11 = madd(c11, a1, x);
+    a += as;
+    b += bs;
+  }
+  storeRows4x2(c, ldc, min(mr, 4), nr, acc, c00, c01);
+  if (mr > 4) storeRows4x2(c + (ldc << 2), ldc, mr - 4, nr, acc, c10, c11);
+}
+
+/**
+ * Stores (or adds, `acc`) the first `mr` rows of a 4×4 block held as columns (`x0`..`x3`, lane r =
+ * row r), transposed into row vectors.
+ */
+function storeRows4x4(c: usize, ldc: usize, mr: i32, acc: bool, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+  storeRow4(c, acc, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+  if (mr < 2) return;
+  c += ldc;
+  storeRow4(c, acc, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7));
+  if (mr < 3) return;
+  c += ldc;
+  storeRow4(c, acc, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5));
+  if (mr < 4) return;
+  c += ldc;
+  storeRow4(c, acc, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7));
+}
+
+function storeRow4(c: usize, acc: bool, v: v128): void {
+  v128.store(c, acc ? f32x4.add(v, v128.load(c)) : v);
+}
+
+/**
+ * Stores (or adds) the first `mr` rows of a 4×`nr` block (nr = 1 or 2) held as columns `x0`, `x1`.
+ */
+function storeRows4x2(c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, x0: v128, x1: v128): void {
+  if (nr == 1) {
+    if (acc) x0 = f32x4.add(x0, rows4(c, ldc, mr));
+    v128.store32_lane(c, x0, 0);
+    if (mr > 1) v128.store32_lane(c + ldc, x0, 1);
+    if (mr > 2) v128.store32_lane(c + 2 * ldc, x0, 2);
+    if (mr > 3) v128.store32_lane(c + 3 * ldc, x0, 3);
+    return;
+  }
+  let t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+  let t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+  if (acc) {
+    t0 = f32x4.add(t0, v128.load64_lane(c + ldc, v128.load64_zero(c), 1));
+    if (mr > 2) t1 = f32x4.add(t1, v128.load64_lane(c + 3 * ldc, v128.load64_zero(c + 2 * ldc), 1));
+  }
+  v128.store64_lane(c, t0, 0);
+  if (mr > 1) v128.store64_lane(c + ldc, t0, 1);
+  if (mr > 2) v128.store64_lane(c + 2 * ldc, t1, 0);
+  if (mr > 3) v128.store64_lane(c + 3 * ldc, t1, 1);
+}
+
+/** C[r, 0] of rows 0–3 (those below `mr` read as row 0) as one vector. */
+function rows4(c: usize, ldc: usize, mr: i32): v128 {
+  let v = v128.load32_splat(c);
+  if (mr > 1) v = v128.load32_lane(c + ldc, v, 1);
+  if (mr > 2) v = v128.load32_lane(c + 2 * ldc, v, 2);
+  if (mr > 3) v = v128.load32_lane(c + 3 * ldc, v, 3);
+  return v;
+}
+
+/**
+ * Packs 8 rows of op(A) (row i at column p: a + i·rs + p·cs), `mr` of them valid, over kc columns
+ * into kc groups of 8 floats at `ap` (zero-padded below row mr): the layout kernel8x4 and kernel8x2 read.
+ */
+function packA8(a: usize, rs: usize, cs: usize, mr: i32, kc: i32, ap: usize): void {
+  if (mr == 8 && cs == 4) {
+    // A stored m×k: transpose 4×4 blocks, rows 0–3 into the first vector of each group, 4–7 the second.
+    for (let h = 0; h < 2; h++) {
+      let src = a + <usize>(4 * h) * rs;
+      let dst = ap + ((<usize>h) << 4);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const x0 = v128.load(src);
+        const x1 = v128.load(src + rs);
+        const x2 = v128.load(src + 2 * rs);
+        const x3 = v128.load(src + 3 * rs);
+        const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+        const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 32);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 64);
+        v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 96);
+        src += 16;
+        dst += 128;
+      }
+      for (; p < kc; p++) {
+        store<f32>(dst, load<f32>(src));
+        store<f32>(dst, load<f32>(src + rs), 4);
+        store<f32>(dst, load<f32>(src + 2 * rs), 8);
+        store<f32>(dst, load<f32>(src + 3 * rs), 12);
+        src += 4;
+        dst += 32;
+      }
+    }
+    return;
+  }
+  for (let p = 0; p < kc; p++) {
+    const dst = ap + ((<usize>p) << 5);
+    v128.store(dst, f32x4.splat(0));
+    v128.store(dst, f32x4.splat(0), 16);
+    const src = a + <usize>p * cs;
+    for (let r = 0; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(src + <usize>r * rs));
+  }
+}
+
+/**
+ * Whether gemm runs m along the vectors (gemmNarrow) for an m×n C: n ≤ NA, and 8-row × 2-column
+ * tiles fill at least 10% more of their lanes than the 4×8 tiles (n = 25, 10; not n = 30).
+ */
+export function narrowTiles(m: i32, n: i32): bool {
+  return n <= NA && fill(m, n, 8, 2) * 10 > fill(m, n, 4, 8) * 11;
+}
+
+/** Share of the lanes a tiling of m×n into mt×nt tiles fills, in thousandths. */
+function fill(m: i32, n: i32, mt: i32, nt: i32): i32 {
+  return <i32>((<i64>m * n * 1000) / (<i64>((m + mt - 1) / mt) * mt * (<i64>((n + nt - 1) / nt) * nt)));
+}
+
+/**
+ * gemm for narrow n (see gemm), with m along the vectors: kernel8x4 over 4-column tiles, kernel8x2
+ * for the last one or two columns. k blocks as in gemm; `rs`, `cs`, `ldbb`, `ldcb` in bytes.
+ */
+function gemmNarrow(
+  transB: i32,
+  m: i32,
+  k: i32,
+  n: i32,
+  a: usize,
+  rs: usize,
+  cs: usize,
+  b: usize,
+  ldbb: usize,
+  c: usize,
+  ldcb: usize,
+  accumulate: i32,
+  bp: usize,
+  ap: usize,
+): void {
+  const kb = (k + KC - 1) / KC;
+  const kd = (k + kb - 1) / kb;
+  for (let pc = 0; pc < k; pc += kd) {
+    const kc = min(kd, k - pc);
+    const acc = accumulate != 0 || pc > 0;
+    const ak = a + <usize>pc * cs;
+    // m along the vectors (kernel8x4). op(B) is read in place when stored k×n, else transposed
+    // into kc rows of n floats at bp; op(A) in place when stored k×m (8 rows contiguous at each
+    // p), else 8 rows at a time packed into ap.
+    let bk = b + <usize>pc * ldbb;
+    let bs = ldbb;
+    if (transB != 0) {
+      bs = (<usize>n) << 2;
+      for (let j = 0; j < n; j++) {
+        const s = b + <usize>j * ldbb + ((<usize>pc) << 2);
+        for (let p = 0; p < kc; p++) store<f32>(bp + <usize>p * bs + ((<usize>j) << 2), load<f32>(s + ((<usize>p) << 2)));
+      }
+      bk = bp;
+    }
+    for (let i = 0; i < m; i += 8) {
+      const mr = min(8, m - i);
+      let ai = ak + <usize>i * rs;
+      let as: usize = cs;
+      if (mr < 8 || rs != 4) {
+        packA8(ai, rs, cs, mr, kc, ap);
+        ai = ap;
+        as = 32;
+      }
+      const ci = c + <usize>i * ldcb;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        kernel8x4(ai, as, bk + ((<usize>j) << 2), bs, kc, ci + ((<usize>j) << 2), ldcb, mr, acc);
+      }
+      for (; j < n; j += 2) {
+        const nr = min(2, n - j);
+        kernel8x2(ai, as, bk + ((<usize>j) << 2), nr == 2 ? 4 : 0, bs, kc, ci + ((<usize>j) << 2), ldcb, mr, nr, acc);
+      }
+    }
+  }
+}
+
+/**
  * C (+)= op(A) · op(B), BLAS style: op(A) is m×k, op(B) k×n, C m×n; `lda`, `ldb`, `ldc` are the row
  * strides of the stored matrices in floats (A stored m×k: lda ≥ k; stored k×m (transA): lda ≥ m; and
  * likewise for B). Pointers are byte offsets into this module's memory. Scratch the caller provides:
@@ -392,13 +640,19 @@ export function gemm(
   const cs: usize = transA == 0 ? 4 : (<usize>lda) << 2;
   const ldbb = (<usize>ldb) << 2;
   // k blocks of equal depth ≤ KC (784 → 4 × 196 rather than 3 × 256 + 16: no short last block)
+  if (narrowTiles(m, n)) {
+    // A function of its own, not inlined here: growing this one changed how V8 compiled the loops
+    // below (5% slower on 512³).
+    gemmNarrow(transB, m, k, n, a, rs, cs, b, ldbb, c, ldcb, accumulate, bp, ap);
+    return;
+  }
   const kb = (k + KC - 1) / KC;
   const kd = (k + kb - 1) / kb;
   for (let pc = 0; pc < k; pc += kd) {
     const kc = min(kd, k - pc);
     const acc = accumulate != 0 || pc > 0;
-    packB(b, ldbb, transB, n, pc, kc, bp);
     const ak = a + <usize>pc * cs;
+    packB(b, ldbb, transB, n, pc, kc, bp);
     if (n <= NA) {
       // Rows outer: a strip of A (4 × kc) is read from memory once and stays in L1 across the (at
       // most NA/8, small) packed B panels, so a tall A (im2col: 57600 × 25) streams through once.
