@@ -441,12 +441,16 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
    * seen yet is ours if it is the current one.
    */
   function ours(buf: ArrayBufferLike): boolean {
-    if (buffers.has(buf)) return true;
-    if (buf !== memory.buffer) return false;
-    buffers.add(buf);
+    if (buf === lastOurs) return true; // most calls: one WeakSet lookup less (≈ 30 ns each)
+    if (!buffers.has(buf)) {
+      if (buf !== memory.buffer) return false;
+      buffers.add(buf);
+    }
+    lastOurs = buf;
     return true;
   }
   /** The memory's buffer object now, registered as ours: make views on it. */
+  let lastOurs: ArrayBufferLike | undefined;
   function current(): ArrayBufferLike {
     const buf = memory.buffer;
     buffers.add(buf);
@@ -623,11 +627,11 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const lda = ta ? m : k;
     const ldb = tb ? k : n;
     const nparts = partsFor(2 * m * k * n, Math.max(m >> 2, n >> 3));
-    const unsplit = () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
     if (nparts === 1) {
-      unsplit();
+      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
       return;
     }
+    const unsplit = () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
     // Split the dimension whose packing the parts would otherwise repeat least: splitting n makes
     // every part pack all of A (m·k), splitting m every part pack all of B (k·n). Rows in multiples
     // of 4 and columns in multiples of 8 (the micro-tile), so each part's tiles are the unsplit ones.
