@@ -9,15 +9,12 @@ import { replaySaved, serializeSession } from './runs';
 import { runOptionsFromSettings } from './settings';
 import { decodeRun } from './shared/runFile';
 import { TrainingPanel } from './panels/trainingPanel';
+import { ProgressThrottle } from './session/progressThrottle';
 import { TrainingSession } from './session/trainingSession';
 import type { ParamStats, RunOptions, WebviewCommandName, WorkerEvent } from './shared/protocol';
 import { LayerDetailView } from './views/layerDetailView';
 import { LayersProvider, type LayerNode } from './views/layersView';
 
-/** Least time between two updates of the training notification's progress. */
-const PROGRESS_MS = 1000;
-/** The notification's bar moves in steps of this many percent. */
-const PROGRESS_STEP = 5;
 /** Least time between two refreshes of the Layers view's statistics while a run streams. */
 const STATS_MS = 1000;
 
@@ -151,22 +148,12 @@ export class Controller implements vscode.Disposable {
       (progress, token) =>
         new Promise<void>((resolve) => {
           token.onCancellationRequested(() => void session.stop());
-          let reported = 0;
-          // Once a second is enough for a notification (the panel shows the live figures), and the
-          // bar moves in steps of 5%: each move animates its width for a tenth of a second, six
-          // frames of the workbench's style, layout and paint (a move a second was ≈ 6% of a core
-          // in a software-rendered browser, taken from the training worker on two cores).
-          let lastReport = -Infinity;
+          const throttle = new ProgressThrottle();
           const off = session.onEvent((e) => {
             const total = session.store.started?.totalIterations ?? 0;
-            if (e.type === 'train/metrics' && total > 0 && Date.now() - lastReport >= PROGRESS_MS) {
-              lastReport = Date.now();
-              const pct = PROGRESS_STEP * Math.floor((100 * e.iteration) / total / PROGRESS_STEP);
-              progress.report({
-                ...(pct > reported ? { increment: pct - reported } : {}),
-                message: `iteration ${e.iteration}/${total} · loss ${e.losses[e.losses.length - 1].toFixed(4)}`,
-              });
-              reported = Math.max(reported, pct);
+            if (e.type === 'train/metrics') {
+              const update = throttle.metrics(Date.now(), e.iteration, total, e.losses[e.losses.length - 1]);
+              if (update) progress.report(update);
             } else if (e.type === 'train/state' && e.state === 'paused' && total > 0) {
               // The last throttled update may be older than the pause: say where it stands.
               progress.report({ message: `paused at iteration ${e.iteration}/${total}` });
