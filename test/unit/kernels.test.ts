@@ -202,6 +202,40 @@ describe('WebAssembly SIMD GEMM', function () {
     assert.equal(ex.narrowTiles(57600, 30), 0, 'n = 30 keeps the 4×8 tiles (30 of 32 lanes)');
   });
 
+  it('narrow n reads no row of C past the last when accumulating (C may end where the memory ends)', function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as { wasmModules: { simd: string } };
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules.simd, 'base64')), {}).exports as {
+      memory: WebAssembly.Memory;
+      narrowTiles(m: number, n: number): number;
+      gemm(...args: number[]): void;
+    };
+    if (ex.memory.buffer.byteLength < 1 << 20) ex.memory.grow(((1 << 20) - ex.memory.buffer.byteLength) / 65536);
+    const rng = new Rng(12);
+    // the last 8-row panel holds 1, 2 or 3 rows; n = 1, 2 (the two-column kernel) and 5
+    for (const [m, k, n] of [[9, 5, 2], [10, 5, 1], [11, 6, 2], [17, 3, 5]] as [number, number, number][]) {
+      assert.ok(ex.narrowTiles(m, n), `${m}×${n} takes the narrow tiles`);
+      const end = ex.memory.buffer.byteLength;
+      const tmp = 1024;
+      const ap = 2048;
+      const bp = ap + 256 * 128 * 4;
+      const pa = bp + 256 * 32 * 4;
+      const pb = pa + m * k * 4;
+      const pc = end - m * n * 4; // C's last float is the memory's last
+      const f = new Float32Array(ex.memory.buffer);
+      const a = random(m * k, rng);
+      const b = random(k * n, rng);
+      const c0 = random(m * n, rng);
+      f.set(a, pa >> 2);
+      f.set(b, pb >> 2);
+      f.set(c0, pc >> 2);
+      ex.gemm(0, 0, m, k, n, pa, k, pb, n, pc, n, 1, bp, ap, tmp);
+      const want = c0.slice();
+      typescriptGemm.nn(a, b, want, m, k, n, true);
+      assertClose('nn', f.slice(pc >> 2, (pc >> 2) + m * n), want, a, b, c0, m, k, n, `nn ${m}×${k}×${n} accumulate at the memory's end`);
+    }
+  });
+
   it('matches again after the memory has grown and shrunk back (memory reuse)', function () {
     const rng = new Rng(7);
     for (const [m, k, n] of [

@@ -465,8 +465,15 @@ function storeRows4x2(c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, x0: v12
   let t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
   let t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
   if (acc) {
-    t0 = f32x4.add(t0, v128.load64_lane(c + ldc, v128.load64_zero(c), 1));
-    if (mr > 2) t1 = f32x4.add(t1, v128.load64_lane(c + 3 * ldc, v128.load64_zero(c + 2 * ldc), 1));
+    // rows past mr are not read: C may end at the end of the memory
+    let r = v128.load64_zero(c);
+    if (mr > 1) r = v128.load64_lane(c + ldc, r, 1);
+    t0 = f32x4.add(t0, r);
+    if (mr > 2) {
+      r = v128.load64_zero(c + 2 * ldc);
+      if (mr > 3) r = v128.load64_lane(c + 3 * ldc, r, 1);
+      t1 = f32x4.add(t1, r);
+    }
   }
   v128.store64_lane(c, t0, 0);
   if (mr > 1) v128.store64_lane(c + ldc, t0, 1);
