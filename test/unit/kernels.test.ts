@@ -164,10 +164,12 @@ describe('WebAssembly SIMD GEMM', function () {
     ];
     const rng = new Rng(11);
     let narrow = 0;
+    const relaxed = wasmRelaxedSimdAvailable(true) ? createWasmGemm({ relaxed: true }) : undefined;
+    const backends = relaxed ? [wasm, relaxed] : [wasm];
     for (const [m, k, n] of shapes) {
       if (ex.narrowTiles(m, n)) narrow++;
       const w = n + 32;
-      for (const form of FORMS) {
+      for (const [be, form] of backends.flatMap((be) => FORMS.map((form) => [be, form] as const))) {
         for (const acc of [false, true]) {
           const a = random(m * k, rng);
           const b = random(k * n, rng);
@@ -183,12 +185,12 @@ describe('WebAssembly SIMD GEMM', function () {
           const cw = random(m * w, rng);
           for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cw[i * w + j] = c0[i * n + j];
           const got = c0.slice();
-          wasm[form](a, b, got, m, k, n, acc);
-          wasm[form](a, bw, cw, m, k, w, acc);
+          be[form](a, b, got, m, k, n, acc);
+          be[form](a, bw, cw, m, k, w, acc);
           for (let i = 0; i < m; i++) {
             for (let j = 0; j < n; j++) {
               if (!Object.is(got[i * n + j], cw[i * w + j])) {
-                assert.fail(`${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
+                assert.fail(`${be.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
               }
             }
           }
@@ -202,38 +204,88 @@ describe('WebAssembly SIMD GEMM', function () {
     assert.equal(ex.narrowTiles(57600, 30), 0, 'n = 30 keeps the 4×8 tiles (30 of 32 lanes)');
   });
 
-  it('narrow n reads no row of C past the last when accumulating (C may end where the memory ends)', function () {
+  it('narrow n reads nothing past its operands (any of them may end where the memory ends), with strides', function () {
+    // Each product runs with A, B or C placed so that its last float is the memory's last (a read
+    // past it traps), and with padded row strides whose padding holds NaN (read into a result, it
+    // shows), and must give the bits of the compact call, in every form, with and without
+    // accumulate, the last 8-row panel holding 1–7 rows and 1–3 columns left after the 4-column
+    // tiles; on the plain build and, where this engine has it, the relaxed one.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as { wasmModules: { simd: string } };
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules.simd, 'base64')), {}).exports as {
-      memory: WebAssembly.Memory;
-      narrowTiles(m: number, n: number): number;
-      gemm(...args: number[]): void;
+    const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as {
+      wasmModules: Record<'simd' | 'relaxed', string>;
     };
-    if (ex.memory.buffer.byteLength < 1 << 20) ex.memory.grow(((1 << 20) - ex.memory.buffer.byteLength) / 65536);
+    type Raw = { memory: WebAssembly.Memory; narrowTiles(m: number, n: number): number; gemm(...args: number[]): void };
+    const builds: ('simd' | 'relaxed')[] = wasmRelaxedSimdAvailable(true) ? ['simd', 'relaxed'] : ['simd'];
+    const shapes: [number, number, number][] = [
+      [9, 5, 2],
+      [10, 5, 1],
+      [11, 6, 3],
+      [17, 3, 5],
+      [13, 300, 6],
+      [23, 4, 10],
+      [15, 270, 25],
+    ];
     const rng = new Rng(12);
-    // the last 8-row panel holds 1, 2 or 3 rows; n = 1, 2 (the two-column kernel) and 5
-    for (const [m, k, n] of [[9, 5, 2], [10, 5, 1], [11, 6, 2], [17, 3, 5]] as [number, number, number][]) {
-      assert.ok(ex.narrowTiles(m, n), `${m}×${n} takes the narrow tiles`);
+    let runs = 0;
+    for (const build of builds) {
+      const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules[build], 'base64')), {}).exports as Raw;
+      if (ex.memory.buffer.byteLength < 1 << 21) ex.memory.grow(((1 << 21) - ex.memory.buffer.byteLength) / 65536);
       const end = ex.memory.buffer.byteLength;
       const tmp = 1024;
       const ap = 2048;
       const bp = ap + 256 * 128 * 4;
-      const pa = bp + 256 * 32 * 4;
-      const pb = pa + m * k * 4;
-      const pc = end - m * n * 4; // C's last float is the memory's last
-      const f = new Float32Array(ex.memory.buffer);
-      const a = random(m * k, rng);
-      const b = random(k * n, rng);
-      const c0 = random(m * n, rng);
-      f.set(a, pa >> 2);
-      f.set(b, pb >> 2);
-      f.set(c0, pc >> 2);
-      ex.gemm(0, 0, m, k, n, pa, k, pb, n, pc, n, 1, bp, ap, tmp);
-      const want = c0.slice();
-      typescriptGemm.nn(a, b, want, m, k, n, true);
-      assertClose('nn', f.slice(pc >> 2, (pc >> 2) + m * n), want, a, b, c0, m, k, n, `nn ${m}×${k}×${n} accumulate at the memory's end`);
+      const low = bp + 256 * 40 * 4;
+      for (const [m, k, n] of shapes) {
+        assert.ok(ex.narrowTiles(m, n), `${m}×${n} takes the narrow tiles`);
+        for (const form of FORMS) {
+          const ta = form === 'tn' ? 1 : 0;
+          const tb = form === 'nt' ? 1 : 0;
+          // stored shapes (rows × cols) of A, B, C
+          const dims: [number, number][] = [ta ? [k, m] : [m, k], tb ? [n, k] : [k, n], [m, n]];
+          const vals = [random(m * k, rng), random(k * n, rng), random(m * n, rng)];
+          for (const acc of [0, 1]) {
+            const run = (pad: number, atEnd: number): Float32Array => {
+              const f = new Float32Array(ex.memory.buffer);
+              const ld = dims.map(([, cols]) => cols + pad);
+              const extent = dims.map(([rows, cols], i) => (rows - 1) * ld[i] + cols);
+              const at: number[] = [];
+              let next = low;
+              for (let i = 0; i < 3; i++) {
+                if (i === atEnd) at.push(end - 4 * extent[i]);
+                else {
+                  at.push(next);
+                  next += 4 * extent[i] + 64;
+                }
+                const [rows, cols] = dims[i];
+                f.fill(NaN, at[i] >> 2, (at[i] >> 2) + extent[i]);
+                for (let r = 0; r < rows; r++) f.set(vals[i].subarray(r * cols, (r + 1) * cols), (at[i] >> 2) + r * ld[i]);
+              }
+              ex.gemm(ta, tb, m, k, n, at[0], ld[0], at[1], ld[1], at[2], ld[2], acc, bp, ap, tmp);
+              const out = new Float32Array(m * n);
+              for (let r = 0; r < m; r++) out.set(f.subarray((at[2] >> 2) + r * ld[2], (at[2] >> 2) + r * ld[2] + n), r * n);
+              return out;
+            };
+            const label = `${build} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}`;
+            const compact = run(0, -1);
+            const want = vals[2].slice();
+            typescriptGemm[form](vals[0], vals[1], want, m, k, n, acc === 1);
+            assertClose(form, compact, want, vals[0], vals[1], acc ? vals[2] : undefined, m, k, n, label);
+            for (const pad of [0, 3]) {
+              for (const atEnd of [0, 1, 2]) {
+                const got = run(pad, atEnd);
+                runs++;
+                for (let i = 0; i < m * n; i++) {
+                  if (!Object.is(got[i], compact[i])) {
+                    assert.fail(`${label}, strides +${pad}, ${'ABC'[atEnd]} at the memory's end: C[${Math.floor(i / n)},${i % n}] = ${got[i]}, compact ${compact[i]}`);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
+    assert.equal(runs, builds.length * shapes.length * 3 * 2 * 6);
   });
 
   it('matches again after the memory has grown and shrunk back (memory reuse)', function () {

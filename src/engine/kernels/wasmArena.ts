@@ -636,7 +636,8 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     // every part pack all of A (m·k), splitting m every part pack all of B (k·n). Rows in multiples
     // of 4 and columns in multiples of 8 (the micro-tile), so each part's tiles are the unsplit ones.
     // Parts of at most 32 columns would make the kernel read A in place instead of packing it
-    // (assembly/gemm.ts NA): measured 1.5× instead of 2× on 100×4320×100, so split m there.
+    // (assembly/gemm.ts NA; or, since, take its narrow tiles, which pack A for every 8 rows):
+    // measured 1.5× instead of 2× on 100×4320×100, so split m there.
     const narrow = n > 32 && n / nparts <= 32 && m >= 4 * nparts;
     const splitN = n >= 8 * nparts && (m * k <= k * n || m < 4 * nparts) && !narrow;
     // Every part packs the whole shared operand again (A when splitting n, B when splitting m):

@@ -10,7 +10,8 @@
 // into panels of 8 columns (kc×8 floats, zero-padded past the last column) and op(A), in row blocks
 // of MC, into strips of 4 rows (kc×4, zero-padded below the last row), so the micro-kernel reads both
 // contiguously: a B panel (8 KB) stays in L1 while it passes over the A block (128 KB, in L2). When n
-// is small (≤ NA) few panels would reuse a packed A, so A is read in place through its strides.
+// is small (≤ NA) few panels would reuse a packed A, so A is read in place through its strides
+// (where the narrow tiles below do not take the product).
 // The micro-kernel keeps a 4×8 tile of C in eight f32x4 registers; per step of k it loads two B
 // vectors and splats four A values: 8 multiply-adds. Bigger tiles or an unrolled k loop make V8's
 // TurboFan spill registers (seen with `node --print-wasm-code`), halving the speed.
@@ -542,7 +543,7 @@ function packA8(a: usize, rs: usize, cs: usize, mr: i32, kc: i32, ap: usize): vo
  * tiles fill at least 10% more of their lanes than the 4×8 tiles (n = 25, 10; not n = 30).
  */
 export function narrowTiles(m: i32, n: i32): bool {
-  return n <= NA && fill(m, n, 8, 2) * 10 > fill(m, n, 4, 8) * 11;
+  return m > 0 && n > 0 && n <= NA && fill(m, n, 8, 2) * 10 > fill(m, n, 4, 8) * 11;
 }
 
 /** Share of the lanes a tiling of m×n into mt×nt tiles fills, in thousandths. */
@@ -646,13 +647,13 @@ export function gemm(
   const rs: usize = transA == 0 ? (<usize>lda) << 2 : 4;
   const cs: usize = transA == 0 ? 4 : (<usize>lda) << 2;
   const ldbb = (<usize>ldb) << 2;
-  // k blocks of equal depth ≤ KC (784 → 4 × 196 rather than 3 × 256 + 16: no short last block)
   if (narrowTiles(m, n)) {
     // A function of its own, not inlined here: growing this one changed how V8 compiled the loops
     // below (5% slower on 512³).
     gemmNarrow(transB, m, k, n, a, rs, cs, b, ldbb, c, ldcb, accumulate, bp, ap);
     return;
   }
+  // k blocks of equal depth ≤ KC (784 → 4 × 196 rather than 3 × 256 + 16: no short last block)
   const kb = (k + KC - 1) / KC;
   const kd = (k + kb - 1) / kb;
   for (let pc = 0; pc < k; pc += kd) {
