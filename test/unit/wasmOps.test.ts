@@ -15,6 +15,7 @@ import { createWasmArena, wasmArenaUnavailableReason, type WasmArena } from '../
 import { wasmRelaxedSimdAvailable } from '../../src/engine/kernels/wasmGemm';
 import { Relu } from '../../src/engine/layers/activations';
 import { Convolution } from '../../src/engine/layers/conv';
+import { SoftmaxWithLoss } from '../../src/engine/layers/loss';
 import { Pooling } from '../../src/engine/layers/pool';
 import { buildNetwork } from '../../src/engine/network';
 import { SGD, createOptimizer } from '../../src/engine/optimizers/optimizer';
@@ -218,6 +219,65 @@ describe('WebAssembly arena kernels', function () {
           assertBits(d1.data, d0, `relu backward ${n}`);
         }
       }
+    });
+
+    it('softmax + cross-entropy: the TypeScript layer within float32 rounding (labels as bytes or i32, NaN, ±∞, bad labels)', () => {
+      const rng = new Rng(9);
+      for (const [n, cols] of [
+        [1, 1],
+        [3, 2],
+        [100, 10],
+        [7, 13],
+        [5, 4],
+      ] as [number, number][]) {
+        const y = new Float32Array(n * cols);
+        for (let i = 0; i < y.length; i++) y[i] = rng.uniform(-30, 30);
+        if (cols > 2) y[1] = 95; // a row whose smallest terms fall below e^−87 (clamped, ≈ 0 either way)
+        const labels = new Int32Array(n).map(() => Math.floor(rng.random() * cols));
+        const ts = new SoftmaxWithLoss('float32');
+        setFloat32Kernels(undefined);
+        const loss0 = ts.forward(new Tensor(y, [n, cols]), labels);
+        const p0 = (ts.probs as Tensor).data.slice();
+        for (const inArena of [true, false]) {
+          for (const asBytes of [false, true]) {
+            setFloat32Kernels(arena.kernels);
+            const fast = new SoftmaxWithLoss('float32');
+            const t = asBytes ? Uint8Array.from(labels) : labels;
+            const loss1 = fast.forward(new Tensor(place(arena, y, inArena), [n, cols]), t);
+            const p1 = (fast.probs as Tensor).data;
+            const label = `${n}×${cols}${inArena ? ' in the arena' : ''}${asBytes ? ', byte labels' : ''}`;
+            // y − max rounded to float32 (relative error 2⁻²⁴ of |y − max|, which is e^(y−max)'s relative
+            // error), the exponential within 2 ulps, then one rounding each of p and of the sum
+            for (let r = 0; r < n; r++) {
+              let max = -Infinity;
+              for (let j = 0; j < cols; j++) max = Math.max(max, y[r * cols + j]);
+              for (let j = 0; j < cols; j++) {
+                const i = r * cols + j;
+                const d = Math.abs(p1[i] - p0[i]);
+                const tol = (4e-7 + Math.abs(y[i] - max) * 2 ** -24) * p0[i] + 1e-37;
+                if (!(d <= tol)) assert.fail(`${label}: p[${i}] = ${p1[i]}, TypeScript ${p0[i]} (|Δ| ${d} > ${tol})`);
+              }
+            }
+            assert.ok(Math.abs(loss1 - loss0) <= 1e-6 * Math.abs(loss0) + 1e-7, `${label}: loss ${loss1}, TypeScript ${loss0}`);
+            // its gradient is the TypeScript layer's formula on its own probabilities
+            const d1 = fast.backward().data;
+            for (let i = 0; i < n * cols; i++) {
+              const want = (p1[i] - (i % cols === labels[Math.floor(i / cols)] ? 1 : 0)) / n;
+              assert.ok(Math.abs(d1[i] - want) <= 1e-7, `${label}: dx[${i}]`);
+            }
+          }
+        }
+      }
+      // a NaN score, or +∞, makes the loss NaN, as in the TypeScript layer; a label out of range throws
+      setFloat32Kernels(arena.kernels);
+      for (const bad of [NaN, Infinity]) {
+        const y = Float32Array.from([0.5, bad, -1, 2, 0, 1]);
+        const l = new SoftmaxWithLoss('float32');
+        assert.ok(Number.isNaN(l.forward(new Tensor(y, [2, 3]), Int32Array.from([0, 2]))), `score ${bad}`);
+      }
+      const l = new SoftmaxWithLoss('float32');
+      assert.throws(() => l.forward(new Tensor(new Float32Array(6), [2, 3]), Int32Array.from([0, 3])), /label 3 at row 1 is outside 0\.\.2/);
+      assert.throws(() => l.forward(new Tensor(new Float32Array(6), [2, 3]), Uint8Array.from([255, 0])), /label 255 at row 0/);
     });
 
     it('SGD: the same bits as the TypeScript loop', () => {

@@ -17,6 +17,12 @@ export interface Float32Kernels {
   allocInt32(n: number): Int32Array;
   /** y = x where x > 0 or NaN, else 0. */
   reluForward(x: Float32Array, y: Float32Array): void;
+  /**
+   * Softmax of the n rows of y (n × cols) into p, and Σ over rows of log Σ exp(y) − y[label]
+   * (`SoftmaxWithLoss.forward` before its division by n); a label outside 0..cols − 1 is a
+   * RangeError. The exponentials are float32 (within 2 ulps) where the TypeScript loop's are doubles.
+   */
+  softmaxCrossEntropy?(y: Float32Array, labels: Int32Array | Uint8Array, n: number, cols: number, p: Float32Array): number;
   /** dx = dy where y ≠ 0 (y: the forward's output), else 0. */
   reluBackward(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** w ← w − lr·g (rounded once from double, like the TypeScript loop). */

@@ -43,6 +43,7 @@ interface GemmExports {
 
 interface OpsExports {
   relu_fwd(x: Ptr, y: Ptr, n: number): void;
+  softmax_xent(y: Ptr, labels: Ptr, p: Ptr, n: number, cols: number, work: Ptr): number;
   relu_bwd(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
   sgd(w: Ptr, g: Ptr, lr: number, n: number): void;
   sgd_bits(w: Ptr, g: Ptr, lrLo: number, lrHi: number, n: number): void;
@@ -796,6 +797,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   const outSize = (size: number, k: number, stride: number, pad: number) =>
     Math.floor((size + 2 * pad - k) / stride) + 1;
 
+  let labelBuf = new Int32Array(0); // class labels given as bytes, widened for softmax_xent
   const kernels: Float32Kernels = {
     name: `${gemm.name}-arena`,
     allocFloat32(n) {
@@ -817,6 +819,29 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       const py = dst(y, 1, n);
       ops.relu_fwd(px, py, n);
       back(y, py, n);
+    },
+    softmaxCrossEntropy(y, labels, n, cols, p) {
+      need('softmax loss scores', y, n * cols);
+      need('softmax loss probabilities', p, n * cols);
+      need('softmax loss labels', labels, n);
+      for (let r = 0; r < n; r++) {
+        const label = labels[r];
+        if (!(label >= 0 && label < cols)) throw new RangeError(`softmax loss: label ${label} at row ${r} is outside 0..${cols - 1}`);
+      }
+      let l: Int32Array;
+      if (labels instanceof Int32Array) l = labels;
+      else {
+        if (labelBuf.length < n) labelBuf = new Int32Array(n);
+        l = labelBuf;
+        for (let r = 0; r < n; r++) l[r] = labels[r];
+      }
+      const work = stageBlock(4, 4 * n); // the rows' maxima (before the operands: it may grow the memory)
+      const py = src(y, 0, n * cols);
+      const pl = src(l, 1, n);
+      const pp = dst(p, 2, n * cols);
+      const s = ops.softmax_xent(py, pl, pp, n, cols, work);
+      back(p, pp, n * cols);
+      return s;
     },
     reluBackward(dy, y, dx) {
       const n = dy.length;

@@ -6,6 +6,7 @@
  * takes log(0) anyway. and MeanSquaredLoss for regression (½ Σ (y − t)² / N, the book's sum of
  * squares per sample, gradient (y − t) / N).
  */
+import { fastFor } from '../kernels/fast';
 import { Tensor, reuse, type DType } from '../tensor';
 
 /** Targets: class labels (one integer per row) or a tensor of one-hot rows / regression values. */
@@ -44,6 +45,11 @@ export class SoftmaxWithLoss implements LossLayer {
     const onehot = t instanceof Tensor;
     if (onehot ? t.size !== y.size : t.length !== n) {
       throw new RangeError(`softmax loss: ${onehot ? t.size : t.length} targets for ${n} rows of ${cols} scores`);
+    }
+    const k = fastFor(yd);
+    if (k?.softmaxCrossEntropy && !onehot && pd instanceof Float32Array) {
+      // in WebAssembly, float32 exponentials (SIMD): ≈ 8× faster than 100×10 Math.exp calls
+      return k.softmaxCrossEntropy(yd as Float32Array, t, n, cols, pd) / n;
     }
     let s = 0;
     for (let r = 0; r < n; r++) {

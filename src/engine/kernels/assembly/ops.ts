@@ -351,6 +351,79 @@ export function relu_pool_conv_bwd(
   }
 }
 
+// ---- softmax and cross-entropy (layers/loss.ts SoftmaxWithLoss) --------------------------------
+
+// e^x for four lanes (after Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by a degree-6
+// polynomial, 2^n put into the exponent bits. Relative error within 2 float32 ulps on [−87.3, 88.7];
+// below, the smallest normal float (e^−87.3); NaN stays NaN (f32x4.max and every step keep it).
+function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  x = f32x4.sub(x, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, f32x4.mul(x, x)), x), f32x4.splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+/**
+ * Softmax of each of the n rows of y (n × cols) into p, and the summed cross-entropy against the
+ * class labels (i32, checked by the caller): Σ over rows of log Σ exp(y) − y[label]. As the
+ * TypeScript layer: each row's exponentials of y − max, summed in f64; p = e / sum rounded once;
+ * log Σ exp(y) = max + log(sum). The exponentials are float32 (exp4) where the layer's are doubles.
+ * In passes: y − (its row's max) into p; the exponentials over all of p as one array (no row's
+ * ragged end, and every vector independent of the others); then each row's sum, normalisation and
+ * loss. `work`: 4·n bytes (the rows' maxima).
+ */
+export function softmax_xent(y: usize, labels: usize, p: usize, n: i32, cols: i32, work: usize): f64 {
+  const rowBytes = (<usize>cols) << 2;
+  for (let r = 0; r < n; r++) {
+    const yo = y + <usize>r * rowBytes;
+    const po = p + <usize>r * rowBytes;
+    let max: f32 = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = load<f32>(yo + ((<usize>j) << 2));
+      if (v > max) max = v;
+    }
+    store<f32>(work + ((<usize>r) << 2), max);
+    for (let j = 0; j < cols; j++) {
+      const o = (<usize>j) << 2;
+      store<f32>(po + o, load<f32>(yo + o) - max);
+    }
+  }
+  const total = n * cols;
+  let i = 0;
+  for (; i + 4 <= total; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(p + o, exp4(v128.load(p + o)));
+  }
+  for (; i < total; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(p + o, f32x4.extract_lane(exp4(f32x4.splat(load<f32>(p + o))), 0));
+  }
+  let s: f64 = 0;
+  for (let r = 0; r < n; r++) {
+    const yo = y + <usize>r * rowBytes;
+    const po = p + <usize>r * rowBytes;
+    let sum: f64 = 0;
+    for (let q = 0; q < cols; q++) sum += <f64>load<f32>(po + ((<usize>q) << 2));
+    const inv = 1 / sum;
+    for (let q = 0; q < cols; q++) {
+      const o = (<usize>q) << 2;
+      store<f32>(po + o, <f32>(<f64>load<f32>(po + o) * inv));
+    }
+    const label = load<i32>(labels + ((<usize>r) << 2));
+    s += <f64>load<f32>(work + ((<usize>r) << 2)) + Math.log(sum) - <f64>load<f32>(yo + ((<usize>label) << 2));
+  }
+  return s;
+}
+
 // ---- mini-batch gather (trainer.ts) ----------------------------------------------------------
 
 /** The start of data row order[i] (rows of `per` bytes at src). */
