@@ -434,6 +434,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   }
   const registry = new FinalizationRegistry<[number, number]>(([off, size]) => freeBlock(off, size));
 
+  let lastOurs: ArrayBufferLike | undefined; // the buffer object `ours` accepted last
   /**
    * Whether `buf` is this memory's. Views made before and after each grow hold different buffer
    * objects; and V8 also hands out a new buffer object for a shared memory that did not grow when
@@ -451,7 +452,6 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     return true;
   }
   /** The memory's buffer object now, registered as ours: make views on it. */
-  let lastOurs: ArrayBufferLike | undefined;
   function current(): ArrayBufferLike {
     const buf = memory.buffer;
     buffers.add(buf);
