@@ -113,6 +113,19 @@ function checkBackend(backend: GemmBackend, seed: number): void {
   }
 }
 
+/** A fresh instance of a GEMM build (its own memory), to call `gemm` and `narrowTiles` directly. */
+function rawKernel(build: 'simd' | 'relaxed'): {
+  memory: WebAssembly.Memory;
+  narrowTiles(m: number, n: number): number;
+  gemm(...args: number[]): void;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as {
+    wasmModules: Record<'simd' | 'relaxed', string>;
+  };
+  return new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules[build], 'base64')), {}).exports as never;
+}
+
 describe('WebAssembly SIMD GEMM', function () {
   let wasm: WasmGemm;
 
@@ -145,10 +158,7 @@ describe('WebAssembly SIMD GEMM', function () {
     // the first n columns bit for bit, with and without accumulate; the shapes cover full and
     // partial 8-row panels, 4-column tiles with 0–3 columns left, several k blocks, and A read in
     // place (tn, whole panels) or packed.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as { wasmModules: { simd: string } };
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules.simd, 'base64')), {})
-      .exports as { narrowTiles(m: number, n: number): number };
+    const ex = rawKernel('simd');
     const shapes: [number, number, number][] = [
       [24, 30, 25],
       [57, 30, 25],
@@ -210,11 +220,6 @@ describe('WebAssembly SIMD GEMM', function () {
     // shows), and must give the bits of the compact call, in every form, with and without
     // accumulate, the last 8-row panel holding 1–7 rows and 1–3 columns left after the 4-column
     // tiles; on the plain build and, where this engine has it, the relaxed one.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { wasmModules } = require('../../src/engine/kernels/generated/wasmModules') as {
-      wasmModules: Record<'simd' | 'relaxed', string>;
-    };
-    type Raw = { memory: WebAssembly.Memory; narrowTiles(m: number, n: number): number; gemm(...args: number[]): void };
     const builds: ('simd' | 'relaxed')[] = wasmRelaxedSimdAvailable(true) ? ['simd', 'relaxed'] : ['simd'];
     const shapes: [number, number, number][] = [
       [9, 5, 2],
@@ -228,7 +233,7 @@ describe('WebAssembly SIMD GEMM', function () {
     const rng = new Rng(12);
     let runs = 0;
     for (const build of builds) {
-      const ex = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(wasmModules[build], 'base64')), {}).exports as Raw;
+      const ex = rawKernel(build);
       if (ex.memory.buffer.byteLength < 1 << 21) ex.memory.grow(((1 << 21) - ex.memory.buffer.byteLength) / 65536);
       const end = ex.memory.buffer.byteLength;
       const tmp = 1024;

@@ -158,6 +158,39 @@ function packB(b: usize, ldb: usize, transB: i32, n: i32, pc: i32, kc: i32, bp: 
 }
 
 /**
+ * Transposes 4 rows of A (row r at src + r·rs, contiguous along k) over kc columns into kc groups:
+ * column p's four values at dst + p·step (4 floats; step 16 for packA's strips, 32 for packA8's
+ * 8-row groups). 4×4 blocks through shuffles, the last kc % 4 columns one by one.
+ */
+function transpose4(src: usize, rs: usize, kc: i32, dst: usize, step: usize): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const x0 = v128.load(src);
+    const x1 = v128.load(src + rs);
+    const x2 = v128.load(src + 2 * rs);
+    const x3 = v128.load(src + 3 * rs);
+    const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+    v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+    v128.store(dst + step, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7));
+    v128.store(dst + 2 * step, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5));
+    v128.store(dst + 3 * step, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7));
+    src += 16;
+    dst += 4 * step;
+  }
+  for (; p < kc; p++) {
+    store<f32>(dst, load<f32>(src));
+    store<f32>(dst, load<f32>(src + rs), 4);
+    store<f32>(dst, load<f32>(src + 2 * rs), 8);
+    store<f32>(dst, load<f32>(src + 3 * rs), 12);
+    src += 4;
+    dst += step;
+  }
+}
+
+/**
  * Packs op(A)[ic..ie, pc..pc+kc] (`a` at column pc) into strips of 4 rows: strip s holds kc columns
  * of 4 floats at ap + 16·kc·s, zero-padded below the last row. Row i at column p: a + i·rs + p·cs.
  */
@@ -173,31 +206,7 @@ function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: us
     let src = a + <usize>i * rs;
     let dst = ap;
     if (mr == 4) {
-      let p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        const x0 = v128.load(src);
-        const x1 = v128.load(src + rs);
-        const x2 = v128.load(src + 2 * rs);
-        const x3 = v128.load(src + 3 * rs);
-        const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
-        const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
-        v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
-        v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 16);
-        v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 32);
-        v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 48);
-        src += 16;
-        dst += 64;
-      }
-      for (; p < kc; p++) {
-        store<f32>(dst, load<f32>(src));
-        store<f32>(dst, load<f32>(src + rs), 4);
-        store<f32>(dst, load<f32>(src + 2 * rs), 8);
-        store<f32>(dst, load<f32>(src + 3 * rs), 12);
-        src += 4;
-        dst += 16;
-      }
+      transpose4(src, rs, kc, dst, 16);
     } else {
       for (let p = 0; p < kc; p++) {
         v128.store(dst, f32x4.splat(0));
@@ -498,35 +507,8 @@ function rows4(c: usize, ldc: usize, mr: i32): v128 {
 function packA8(a: usize, rs: usize, cs: usize, mr: i32, kc: i32, ap: usize): void {
   if (mr == 8 && cs == 4) {
     // A stored m×k: transpose 4×4 blocks, rows 0–3 into the first vector of each group, 4–7 the second.
-    for (let h = 0; h < 2; h++) {
-      let src = a + <usize>(4 * h) * rs;
-      let dst = ap + ((<usize>h) << 4);
-      let p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        const x0 = v128.load(src);
-        const x1 = v128.load(src + rs);
-        const x2 = v128.load(src + 2 * rs);
-        const x3 = v128.load(src + 3 * rs);
-        const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
-        const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
-        const t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
-        v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
-        v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 32);
-        v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 64);
-        v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 96);
-        src += 16;
-        dst += 128;
-      }
-      for (; p < kc; p++) {
-        store<f32>(dst, load<f32>(src));
-        store<f32>(dst, load<f32>(src + rs), 4);
-        store<f32>(dst, load<f32>(src + 2 * rs), 8);
-        store<f32>(dst, load<f32>(src + 3 * rs), 12);
-        src += 4;
-        dst += 32;
-      }
-    }
+    transpose4(a, rs, kc, ap, 32);
+    transpose4(a + 4 * rs, rs, kc, ap + 16, 32);
     return;
   }
   for (let p = 0; p < kc; p++) {
