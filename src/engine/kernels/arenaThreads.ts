@@ -320,6 +320,19 @@ export function emptyThreadStats(): ArenaThreadStats {
 
 type Fn = (...a: number[]) => void;
 
+const partArgs = new Array<number>(ARGS).fill(0);
+
+/**
+ * Runs part `p` on this thread with `fns` (this thread's instances of the PART_KERNELS), the
+ * arguments `p.scratch` marks offset by `base` (this thread's scratch area). No allocation.
+ */
+export function runPart(fns: readonly Fn[], p: Part, base: number): void {
+  const a = partArgs;
+  for (let j = 0; j < ARGS; j++)
+    a[j] = j < p.args.length ? ((p.scratch >> j) & 1 ? (p.args[j] + base) | 0 : p.args[j]) : 0;
+  fns[p.kind](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+}
+
 /** Steps (calls of the pilot site) run the other way in each comparison. */
 const EXPLORE_STEPS = 16;
 /** …or fewer, about this many milliseconds of them (at least 6). */
@@ -388,13 +401,7 @@ export function startArenaThreads(
     },
   };
   let holding = false;
-  const a = new Array<number>(ARGS).fill(0);
-
-  function runLocal(p: Part, base: number): void {
-    for (let j = 0; j < ARGS; j++)
-      a[j] = j < p.args.length ? ((p.scratch >> j) & 1 ? (p.args[j] + base) | 0 : p.args[j]) : 0;
-    local[p.kind](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
-  }
+  const runLocal = (p: Part, base: number): void => runPart(local, p, base);
 
   return {
     threads: count + 1,

@@ -22,6 +22,7 @@ import {
   MAX_PARTS,
   PART_KERNELS,
   emptyThreadStats,
+  runPart,
   startArenaThreads,
   type ArenaThreadStats,
   type ArenaThreads,
@@ -586,10 +587,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     if (total > at[at.length - 1]) at.push(total);
     return at;
   }
-  /** Runs one part on this thread, its scratch-relative arguments offset by `base`. */
-  function runHere(p: Part, base: number): void {
-    localFns[p.kind](...p.args.map((v, j) => ((p.scratch >> j) & 1 ? v + base : v)));
-  }
+  const runHere = (p: Part, base: number): void => runPart(localFns, p, base);
   /**
    * Runs the parts, split over the threads (or just the one part here); `whole`, the unsplit call,
    * runs instead when they run here alone (`ArenaThreads.run`).
