@@ -177,6 +177,17 @@ export interface Float32Kernels {
   ): void;
 }
 
+/**
+ * The softmax loss's class labels: a RangeError for the first row whose label is outside
+ * 0..cols − 1 (`SoftmaxWithLoss` and `Float32Kernels.softmaxCrossEntropy` both check with it).
+ */
+export function checkClassLabels(labels: ArrayLike<number>, n: number, cols: number): void {
+  for (let r = 0; r < n; r++) {
+    const label = labels[r];
+    if (!(label >= 0 && label < cols)) throw new RangeError(`softmax loss: label ${label} at row ${r} is outside 0..${cols - 1}`);
+  }
+}
+
 let kernels: Float32Kernels | undefined;
 
 /** Installs float32 kernels (undefined: the TypeScript loops everywhere). */

@@ -28,7 +28,7 @@ import {
   type ArenaThreads,
   type Part,
 } from './arenaThreads';
-import type { Float32Kernels } from './fast';
+import { checkClassLabels, type Float32Kernels } from './fast';
 
 export type { ArenaThreadStats } from './arenaThreads';
 import { wasmGemmUnavailableReason, wasmRelaxedSimdAvailable } from './wasmGemm';
@@ -822,10 +822,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       need('softmax loss scores', y, n * cols);
       need('softmax loss probabilities', p, n * cols);
       need('softmax loss labels', labels, n);
-      for (let r = 0; r < n; r++) {
-        const label = labels[r];
-        if (!(label >= 0 && label < cols)) throw new RangeError(`softmax loss: label ${label} at row ${r} is outside 0..${cols - 1}`);
-      }
+      checkClassLabels(labels, n, cols);
       let l: Int32Array;
       if (labels instanceof Int32Array) l = labels;
       else {

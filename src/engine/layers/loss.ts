@@ -6,7 +6,7 @@
  * takes log(0) anyway. and MeanSquaredLoss for regression (½ Σ (y − t)² / N, the book's sum of
  * squares per sample, gradient (y − t) / N).
  */
-import { fastFor } from '../kernels/fast';
+import { checkClassLabels, fastFor } from '../kernels/fast';
 import { Tensor, reuse, type DType } from '../tensor';
 
 /** Targets: class labels (one integer per row) or a tensor of one-hot rows / regression values. */
@@ -51,6 +51,7 @@ export class SoftmaxWithLoss implements LossLayer {
       // in WebAssembly, float32 exponentials four at a time: 100×10 in 9 µs instead of 23.5
       return k.softmaxCrossEntropy(yd as Float32Array, t, n, cols, pd) / n;
     }
+    if (!onehot) checkClassLabels(t, n, cols);
     let s = 0;
     for (let r = 0; r < n; r++) {
       // softmax (as functions.ts `softmax` computes it) and log Σ exp(y) from the same exponentials
@@ -69,9 +70,7 @@ export class SoftmaxWithLoss implements LossLayer {
       if (onehot) {
         for (let j = 0; j < cols; j++) if (t.data[o + j] !== 0) s += t.data[o + j] * (lse - yd[o + j]);
       } else {
-        const label = t[r];
-        if (!(label >= 0 && label < cols)) throw new RangeError(`softmax loss: label ${label} at row ${r} is outside 0..${cols - 1}`);
-        s += lse - yd[o + label];
+        s += lse - yd[o + t[r]];
       }
     }
     return s / n;
