@@ -353,8 +353,8 @@ export function relu_pool_conv_bwd(
 
 // ---- softmax and cross-entropy (layers/loss.ts SoftmaxWithLoss) --------------------------------
 
-// e^x for four lanes (after Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by a degree-6
-// polynomial, 2^n put into the exponent bits. Relative error within 2 float32 ulps on [−87.3, 88.7];
+// e^x for four lanes (after Cephes' expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r as
+// 1 + r + r²·P(r) with P of degree 5, 2^n put into the exponent bits. Relative error within 2 float32 ulps on [−87.3, 88.7];
 // below, the smallest normal float (e^−87.3); NaN stays NaN (f32x4.max and every step keep it).
 function exp4(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
@@ -445,10 +445,15 @@ export function gather_u8(src: usize, order: usize, count: i32, per: i32, dst: u
 function bytes16(v: v128, o: usize, d255: v128): void {
   const lo = i16x8.extend_low_i8x16_u(v);
   const hi = i16x8.extend_high_i8x16_u(v);
-  v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), d255));
-  v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), d255), 16);
-  v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), d255), 32);
-  v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), d255), 48);
+  v128.store(o, pixels4(lo, false, d255));
+  v128.store(o, pixels4(lo, true, d255), 16);
+  v128.store(o, pixels4(hi, false, d255), 32);
+  v128.store(o, pixels4(hi, true, d255), 48);
+}
+
+/** Four of the eight 16-bit pixel values in `h` (its `high` half or low), as float32 b / 255. */
+function pixels4(h: v128, high: bool, d255: v128): v128 {
+  return f32x4.div(f32x4.convert_i32x4_u(high ? i32x4.extend_high_i16x8_u(h) : i32x4.extend_low_i16x8_u(h)), d255);
 }
 
 // ---- direct convolution, stride 1 (layers/conv.ts forward) -----------------------------------
@@ -1343,7 +1348,6 @@ function sum_rows(idx: usize, val: usize, cnt: i32, b: usize, ldb: usize, cp: us
   }
 }
 
-/** Stores the first `left` (< 16) floats of the four vectors at p (added to what is there when accumulating). */
 /** C[q .. q + 16) (+)= four vectors. */
 function store16(q: usize, c0: v128, c1: v128, c2: v128, c3: v128, accumulate: i32): void {
   if (accumulate) {
@@ -1357,6 +1361,8 @@ function store16(q: usize, c0: v128, c1: v128, c2: v128, c3: v128, accumulate: i
   v128.store(q, c2, 32);
   v128.store(q, c3, 48);
 }
+
+/** Stores the first `left` (< 16) floats of the four vectors at p (added to what is there when accumulating). */
 function store_tail(p: usize, c0: v128, c1: v128, c2: v128, c3: v128, left: i32, accumulate: i32): void {
   for (let v = 0; v < 4; v++) {
     const lanes = min(4, left - v * 4);
@@ -1570,10 +1576,10 @@ export function gather_u8_rows(
 function list16(v: v128, j: i32, o: usize, ix: usize, vx: usize, c: i32, d255: v128, lut: usize): i32 {
   const lo = i16x8.extend_low_i8x16_u(v);
   const hi = i16x8.extend_high_i8x16_u(v);
-  const f0 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), d255);
-  const f1 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), d255);
-  const f2 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), d255);
-  const f3 = f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), d255);
+  const f0 = pixels4(lo, false, d255);
+  const f1 = pixels4(lo, true, d255);
+  const f2 = pixels4(hi, false, d255);
+  const f3 = pixels4(hi, true, d255);
   v128.store(o, f0);
   v128.store(o, f1, 16);
   v128.store(o, f2, 32);
