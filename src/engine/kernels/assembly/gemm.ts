@@ -520,6 +520,12 @@ function packA8(a: usize, rs: usize, cs: usize, mr: i32, kc: i32, ap: usize): vo
   }
 }
 
+/** The depth of gemm's k blocks: equal blocks of ≤ KC (784 → 4 × 196 rather than 3 × 256 + 16). */
+function blockDepth(k: i32): i32 {
+  const kb = (k + KC - 1) / KC;
+  return (k + kb - 1) / kb;
+}
+
 /**
  * Whether gemm runs m along the vectors (gemmNarrow) for an m×n C: n ≤ NA, and 8-row × 2-column
  * tiles fill at least 10% more of their lanes than the 4×8 tiles (n = 25, 10; not n = 30).
@@ -553,8 +559,7 @@ function gemmNarrow(
   bp: usize,
   ap: usize,
 ): void {
-  const kb = (k + KC - 1) / KC;
-  const kd = (k + kb - 1) / kb;
+  const kd = blockDepth(k); // gemm's k blocks: each element summed in the same order
   for (let pc = 0; pc < k; pc += kd) {
     const kc = min(kd, k - pc);
     const acc = accumulate != 0 || pc > 0;
@@ -635,14 +640,12 @@ export function gemm(
     gemmNarrow(transB, m, k, n, a, rs, cs, b, ldbb, c, ldcb, accumulate, bp, ap);
     return;
   }
-  // k blocks of equal depth ≤ KC (784 → 4 × 196 rather than 3 × 256 + 16: no short last block)
-  const kb = (k + KC - 1) / KC;
-  const kd = (k + kb - 1) / kb;
+  const kd = blockDepth(k);
   for (let pc = 0; pc < k; pc += kd) {
     const kc = min(kd, k - pc);
     const acc = accumulate != 0 || pc > 0;
-    const ak = a + <usize>pc * cs;
     packB(b, ldbb, transB, n, pc, kc, bp);
+    const ak = a + <usize>pc * cs;
     if (n <= NA) {
       // Rows outer: a strip of A (4 × kc) is read from memory once and stays in L1 across the (at
       // most NA/8, small) packed B panels, so a tall A (im2col: 57600 × 25) streams through once.
