@@ -156,8 +156,9 @@ describe('WebAssembly SIMD GEMM', function () {
   it('narrow n, m along the vectors (8×4 and 8×2 tiles), gives the bits of the 4×8 tiles', function () {
     // The same product with B padded by 32 columns (n + 32 > 32: always 8-column panels) must give
     // the first n columns bit for bit, with and without accumulate; the shapes cover full and
-    // partial 8-row panels, 4-column tiles with 0–3 columns left, several k blocks, and A read in
-    // place (tn, whole panels) or packed.
+    // partial 8-row panels, 4-column tiles with 0–3 columns left (the last one or two over groups
+    // of 3 or 2 panels, whole and partial), several k blocks, and A read in place (tn, whole
+    // panels and groups) or packed.
     const ex = rawKernel('simd');
     const shapes: [number, number, number][] = [
       [24, 30, 25],
@@ -170,6 +171,8 @@ describe('WebAssembly SIMD GEMM', function () {
       [7, 3, 1],
       [41, 17, 6],
       [30, 576, 25],
+      [48, 7, 25],
+      [64, 11, 18],
       [17, 33, 7],
     ];
     const rng = new Rng(11);
@@ -219,7 +222,8 @@ describe('WebAssembly SIMD GEMM', function () {
     // past it traps), and with padded row strides whose padding holds NaN (read into a result, it
     // shows), and must give the bits of the compact call, in every form, with and without
     // accumulate, the last 8-row panel holding 1–7 rows and 1–3 columns left after the 4-column
-    // tiles; on the plain build and, where this engine has it, the relaxed one.
+    // tiles (the last one or two over whole groups of panels read in place, and partial ones); on
+    // the plain build and, where this engine has it, the relaxed one.
     const builds: ('simd' | 'relaxed')[] = wasmRelaxedSimdAvailable(true) ? ['simd', 'relaxed'] : ['simd'];
     const shapes: [number, number, number][] = [
       [9, 5, 2],
@@ -229,6 +233,8 @@ describe('WebAssembly SIMD GEMM', function () {
       [13, 300, 6],
       [23, 4, 10],
       [15, 270, 25],
+      [48, 3, 9],
+      [32, 4, 6],
     ];
     const rng = new Rng(12);
     let runs = 0;

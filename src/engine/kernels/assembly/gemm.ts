@@ -17,9 +17,15 @@
 // TurboFan spill registers (seen with `node --print-wasm-code`), halving the speed.
 //
 // Narrow n (≤ NA, where 8-column panels leave lanes empty: n = 25 fills 25 of 32, n = 10 10 of 16)
-// turns the roles round: gemmNarrow runs m along the vectors, in 8×4 tiles (kernel8x4), and a
-// two-column kernel for the last one or two columns; every lane carries a row of C. It sums each
-// element in the same order as the 4×8 tiles, so which tiling runs never changes a bit.
+// turns the roles round: gemmNarrow runs m along the vectors, in 8×4 tiles (kernel8x4); the last
+// one or two columns run over two or three 8-row panels at once (kernel16x2, kernel24x1), so that
+// they too have enough accumulators to hide the multiply-add's latency. Every lane carries a row of
+// C. It sums each element in the same order as the 4×8 tiles, so which tiling runs never changes a
+// bit.
+//
+// The micro-kernels and their full-tile stores are inlined (@inline) into the loops that call them
+// once per tile: with k as short as 10–30 (im2col products, the small affine layers) a call per
+// tile, with its vector arguments, cost 5–15% (measured, and seen in the disassembly).
 //
 // The caller owns all memory and passes the scratch areas, so two instances on one shared memory
 // (threads) never touch the same bytes as long as their scratch areas and C blocks are disjoint.
@@ -223,6 +229,7 @@ function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: us
  * The 4×8 micro-kernel: C tile (+)= packed A strip (kc×4) · packed B panel (kc×8).
  * `mr`×`nr` is the valid part of the tile.
  */
+@inline
 function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, tmp: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
@@ -258,6 +265,7 @@ function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32,
  * few B panels would reuse a packed A (small n), so packing A would cost more than it saves. Rows
  * past the edge (mr < 4) repeat the last valid row: computed, never stored.
  */
+@inline
 function kernel4x8Strided(
   a: usize,
   rs: usize,
@@ -307,7 +315,12 @@ function kernel4x8Strided(
   storeTile(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
-/** Stores (or adds, `acc`) a 4×8 tile into C; edge tiles (mr < 4 or nr < 8) go through `tmp`. */
+/**
+ * Stores (or adds, `acc`) a 4×8 tile into C; edge tiles (mr < 4 or nr < 8) go through `tmp`, in a
+ * function of its own. Inlined into the kernels: a call with eight vector arguments per tile cost
+ * more than a short k loop's tile leaves to spare.
+ */
+@inline
 function storeTile(
   c: usize,
   ldc: usize,
@@ -352,6 +365,26 @@ function storeTile(
     }
     return;
   }
+  storeEdge(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** storeTile for a tile at C's edge (mr < 4 or nr < 8), through `tmp`. */
+function storeEdge(
+  c: usize,
+  ldc: usize,
+  mr: i32,
+  nr: i32,
+  acc: bool,
+  tmp: usize,
+  c00: v128,
+  c01: v128,
+  c10: v128,
+  c11: v128,
+  c20: v128,
+  c21: v128,
+  c30: v128,
+  c31: v128,
+): void {
   v128.store(tmp, c00);
   v128.store(tmp, c01, 16);
   v128.store(tmp, c10, 32);
@@ -379,6 +412,7 @@ function storeTile(
  * same 14 vector registers: a fifth column would spill). Each element is summed over p in the same
  * order as by the 4×8 kernels, so both give the same bits. `mr` ≤ 8 rows of the tile are stored.
  */
+@inline
 function kernel8x4(a: usize, as: usize, b: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, acc: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
@@ -436,9 +470,85 @@ function kernel8x2(a: usize, as: usize, b: usize, b1: usize, bs: usize, kc: i32,
 }
 
 /**
+ * The last two columns of G = 2 row panels at once (16 rows): eight accumulators, as in kernel8x4,
+ * where one panel's two columns (kernel8x2) have four, too few to hide the multiply-add's latency.
+ * Panel 1's column of op(A) is at `a + ps` (packed panels: the next panel; in place: 8 rows on).
+ * Rows past `mr` are computed and not stored. `b1`: as in kernel8x2.
+ */
+function kernel16x2(a: usize, as: usize, ps: usize, b: usize, b1: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  let a2 = a + ps;
+  for (let p = 0; p < kc; p++) {
+    const x0 = v128.load(a);
+    const x1 = v128.load(a, 16);
+    const x2 = v128.load(a2);
+    const x3 = v128.load(a2, 16);
+    let y = v128.load32_splat(b);
+    c00 = madd(c00, x0, y);
+    c10 = madd(c10, x1, y);
+    c20 = madd(c20, x2, y);
+    c30 = madd(c30, x3, y);
+    y = v128.load32_splat(b + b1);
+    c01 = madd(c01, x0, y);
+    c11 = madd(c11, x1, y);
+    c21 = madd(c21, x2, y);
+    c31 = madd(c31, x3, y);
+    a += as;
+    a2 += as;
+    b += bs;
+  }
+  storeRows4x2(c, ldc, min(mr, 4), nr, acc, c00, c01);
+  if (mr > 4) storeRows4x2(c + (ldc << 2), ldc, min(mr - 4, 4), nr, acc, c10, c11);
+  if (mr > 8) storeRows4x2(c + (ldc << 3), ldc, min(mr - 8, 4), nr, acc, c20, c21);
+  if (mr > 12) storeRows4x2(c + 12 * ldc, ldc, mr - 12, nr, acc, c30, c31);
+}
+
+/**
+ * The last column of G = 3 row panels at once (24 rows): six accumulators where kernel8x2 has two
+ * useful ones. Panel q's column of op(A) is at `a + q·ps`; rows past `mr` are not stored.
+ */
+function kernel24x1(a: usize, as: usize, ps: usize, b: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, acc: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let c2 = f32x4.splat(0);
+  let c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0);
+  let c5 = f32x4.splat(0);
+  let a2 = a + ps;
+  let a4 = a2 + ps;
+  for (let p = 0; p < kc; p++) {
+    const y = v128.load32_splat(b);
+    c0 = madd(c0, v128.load(a), y);
+    c1 = madd(c1, v128.load(a, 16), y);
+    c2 = madd(c2, v128.load(a2), y);
+    c3 = madd(c3, v128.load(a2, 16), y);
+    c4 = madd(c4, v128.load(a4), y);
+    c5 = madd(c5, v128.load(a4, 16), y);
+    a += as;
+    a2 += as;
+    a4 += as;
+    b += bs;
+  }
+  storeRows4x2(c, ldc, min(mr, 4), 1, acc, c0, c0);
+  if (mr > 4) storeRows4x2(c + (ldc << 2), ldc, min(mr - 4, 4), 1, acc, c1, c1);
+  if (mr > 8) storeRows4x2(c + (ldc << 3), ldc, min(mr - 8, 4), 1, acc, c2, c2);
+  if (mr > 12) storeRows4x2(c + 12 * ldc, ldc, min(mr - 12, 4), 1, acc, c3, c3);
+  if (mr > 16) storeRows4x2(c + (ldc << 4), ldc, min(mr - 16, 4), 1, acc, c4, c4);
+  if (mr > 20) storeRows4x2(c + 20 * ldc, ldc, mr - 20, 1, acc, c5, c5);
+}
+
+/**
  * Stores (or adds, `acc`) the first `mr` rows of a 4×4 block held as columns (`x0`..`x3`, lane r =
  * row r), transposed into row vectors.
  */
+@inline
 function storeRows4x4(c: usize, ldc: usize, mr: i32, acc: bool, x0: v128, x1: v128, x2: v128, x3: v128): void {
   const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5);
   const t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7);
@@ -463,6 +573,7 @@ function storeRow4(c: usize, acc: bool, v: v128): void {
 /**
  * Stores (or adds) the first `mr` rows of a 4×`nr` block (nr = 1 or 2) held as columns `x0`, `x1`.
  */
+@inline
 function storeRows4x2(c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, x0: v128, x1: v128): void {
   if (nr == 1) {
     if (acc) x0 = f32x4.add(x0, rows4(c, ldc, mr));
@@ -577,24 +688,39 @@ function gemmNarrow(
       }
       bk = bp;
     }
-    for (let i = 0; i < m; i += 8) {
-      const mr = min(8, m - i);
+    // The last n % 4 columns: one or two run over G row panels at once (kernel24x1, kernel16x2),
+    // so that the tail has enough accumulators; three by kernel8x2, panel by panel.
+    const tail = n & 3;
+    const g = tail == 1 ? 3 : tail == 2 ? 2 : 1;
+    const n4 = n - tail;
+    const ps: usize = (<usize>kc) << 5; // bytes from one packed panel to the next
+    for (let i = 0; i < m; i += 8 * g) {
+      const rows = min(8 * g, m - i);
       let ai = ak + <usize>i * rs;
       let as: usize = cs;
-      if (mr < 8 || rs != 4) {
-        packA8(ai, rs, cs, mr, kc, ap);
+      let step: usize = 32; // bytes from one panel's rows to the next's
+      if (rows < 8 * g || rs != 4) {
+        for (let q = 0; q * 8 < rows; q++) packA8(ai + <usize>(8 * q) * rs, rs, cs, min(8, rows - 8 * q), kc, ap + <usize>q * ps);
         ai = ap;
         as = 32;
+        step = ps;
       }
-      const ci = c + <usize>i * ldcb;
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        kernel8x4(ai, as, bk + ((<usize>j) << 2), bs, kc, ci + ((<usize>j) << 2), ldcb, mr, acc);
+      for (let q = 0; q * 8 < rows; q++) {
+        const aq = ai + <usize>q * step;
+        const mr = min(8, rows - 8 * q);
+        const ci = c + <usize>(i + 8 * q) * ldcb;
+        for (let j = 0; j < n4; j += 4) {
+          kernel8x4(aq, as, bk + ((<usize>j) << 2), bs, kc, ci + ((<usize>j) << 2), ldcb, mr, acc);
+        }
+        if (tail == 3) {
+          kernel8x2(aq, as, bk + ((<usize>n4) << 2), 4, bs, kc, ci + ((<usize>n4) << 2), ldcb, mr, 2, acc);
+          kernel8x2(aq, as, bk + ((<usize>(n4 + 2)) << 2), 0, bs, kc, ci + ((<usize>(n4 + 2)) << 2), ldcb, mr, 1, acc);
+        }
       }
-      for (; j < n; j += 2) {
-        const nr = min(2, n - j);
-        kernel8x2(ai, as, bk + ((<usize>j) << 2), nr == 2 ? 4 : 0, bs, kc, ci + ((<usize>j) << 2), ldcb, mr, nr, acc);
-      }
+      const ct = c + <usize>i * ldcb + ((<usize>n4) << 2);
+      const bt = bk + ((<usize>n4) << 2);
+      if (tail == 2) kernel16x2(ai, as, step, bt, 4, bs, kc, ct, ldcb, rows, 2, acc);
+      else if (tail == 1) kernel24x1(ai, as, step, bt, bs, kc, ct, ldcb, rows, acc);
     }
   }
 }
