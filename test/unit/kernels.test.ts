@@ -217,13 +217,14 @@ describe('WebAssembly SIMD GEMM', function () {
     assert.equal(ex.narrowTiles(57600, 30), 0, 'n = 30 keeps the 4×8 tiles (30 of 32 lanes)');
   });
 
-  it('narrow n reads nothing past its operands (any of them may end where the memory ends), with strides', function () {
+  it('reads and writes nothing past its operands (any of them may end where the memory ends), with strides', function () {
     // Each product runs with A, B or C placed so that its last float is the memory's last (a read
     // past it traps), and with padded row strides whose padding holds NaN (read into a result, it
     // shows), and must give the bits of the compact call, in every form, with and without
     // accumulate, the last 8-row panel holding 1–7 rows and 1–3 columns left after the 4-column
-    // tiles (the last one or two over whole groups of panels read in place, and partial ones); on
-    // the plain build and, where this engine has it, the relaxed one.
+    // tiles (the last one or two over whole groups of panels read in place, and partial ones); and
+    // 4×8 tiles whose edges hold 1–3 rows and 1–7 columns (stored through lane stores), A read in
+    // place (n ≤ 32) or packed; on the plain build and, where this engine has it, the relaxed one.
     const builds: ('simd' | 'relaxed')[] = wasmRelaxedSimdAvailable(true) ? ['simd', 'relaxed'] : ['simd'];
     const shapes: [number, number, number][] = [
       [9, 5, 2],
@@ -236,18 +237,29 @@ describe('WebAssembly SIMD GEMM', function () {
       [48, 3, 9],
       [32, 4, 6],
     ];
+    // the 4×8 tiles: n = 30 (6 columns left), 31, 29, 27, and past 32 (A packed): 33, 37, 36, 39
+    const wide: [number, number, number][] = [
+      [5, 7, 30],
+      [6, 9, 31],
+      [13, 5, 29],
+      [12, 3, 27],
+      [9, 260, 33],
+      [10, 4, 37],
+      [3, 40, 36],
+      [11, 6, 39],
+    ];
+    const narrow = shapes.map(([m, , n]) => m * 1000 + n);
     const rng = new Rng(12);
     let runs = 0;
     for (const build of builds) {
       const ex = rawKernel(build);
       if (ex.memory.buffer.byteLength < 1 << 21) ex.memory.grow(((1 << 21) - ex.memory.buffer.byteLength) / 65536);
       const end = ex.memory.buffer.byteLength;
-      const tmp = 1024;
       const ap = 2048;
       const bp = ap + 256 * 128 * 4;
       const low = bp + 256 * 40 * 4;
-      for (const [m, k, n] of shapes) {
-        assert.ok(ex.narrowTiles(m, n), `${m}×${n} takes the narrow tiles`);
+      for (const [m, k, n] of [...shapes, ...wide]) {
+        assert.equal(ex.narrowTiles(m, n), narrow.includes(m * 1000 + n) ? 1 : 0, `${m}×${n}: the tiles meant`);
         for (const form of FORMS) {
           const ta = form === 'tn' ? 1 : 0;
           const tb = form === 'nt' ? 1 : 0;
@@ -271,7 +283,7 @@ describe('WebAssembly SIMD GEMM', function () {
                 f.fill(NaN, at[i] >> 2, (at[i] >> 2) + extent[i]);
                 for (let r = 0; r < rows; r++) f.set(vals[i].subarray(r * cols, (r + 1) * cols), (at[i] >> 2) + r * ld[i]);
               }
-              ex.gemm(ta, tb, m, k, n, at[0], ld[0], at[1], ld[1], at[2], ld[2], acc, bp, ap, tmp);
+              ex.gemm(ta, tb, m, k, n, at[0], ld[0], at[1], ld[1], at[2], ld[2], acc, bp, ap);
               const out = new Float32Array(m * n);
               for (let r = 0; r < m; r++) out.set(f.subarray((at[2] >> 2) + r * ld[2], (at[2] >> 2) + r * ld[2] + n), r * n);
               return out;
@@ -296,7 +308,7 @@ describe('WebAssembly SIMD GEMM', function () {
         }
       }
     }
-    assert.equal(runs, builds.length * shapes.length * 3 * 2 * 6);
+    assert.equal(runs, builds.length * (shapes.length + wide.length) * 3 * 2 * 6);
   });
 
   it('matches again after the memory has grown and shrunk back (memory reuse)', function () {

@@ -510,12 +510,12 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   }
 
   // ---- GEMM -----------------------------------------------------------------------------------
-  let scratch = { tmp: 0, ap: 0, bp: 0, bpBytes: -1, list: 0, listBytes: -1 };
+  let scratch = { ap: 0, bp: 0, bpBytes: -1, list: 0, listBytes: -1 };
   function gemmScratch(n: number): void {
     const need = KC * round(Math.max(n, 1), 8) * 4;
     if (need <= scratch.bpBytes) return;
-    const blk = allocBlock(128 + KC * MC * 4 + need);
-    scratch = { ...scratch, tmp: blk.off, ap: blk.off + 128, bp: blk.off + 128 + KC * MC * 4, bpBytes: need };
+    const blk = allocBlock(KC * MC * 4 + need);
+    scratch = { ...scratch, ap: blk.off, bp: blk.off + KC * MC * 4, bpBytes: need };
   }
   function listScratch(entries: number): number {
     if (entries * 8 > scratch.listBytes) {
@@ -627,10 +627,10 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const ldb = tb ? k : n;
     const nparts = partsFor(2 * m * k * n, Math.max(m >> 2, n >> 3));
     if (nparts === 1) {
-      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+      kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap);
       return;
     }
-    const unsplit = () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap, scratch.tmp);
+    const unsplit = () => kernel(ta, tb, m, k, n, pa, lda, pb, ldb, pc, n, acc, scratch.bp, scratch.ap);
     // Split the dimension whose packing the parts would otherwise repeat least: splitting n makes
     // every part pack all of A (m·k), splitting m every part pack all of B (k·n). Rows in multiples
     // of 4 and columns in multiples of 8 (the micro-tile), so each part's tiles are the unsplit ones.
@@ -649,9 +649,9 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     }
     const parts: Part[] = [];
     const at = splitN ? cuts(n, nparts, 8) : cuts(m, nparts, 4);
-    // thread scratch: tmp (128 B), packed A (KC·MC floats), packed B (KC·round8(n) floats)
-    const apOff = 128;
-    const bpOff = 128 + KC * MC * 4;
+    // thread scratch: packed A (KC·MC floats), packed B (KC·round8(n) floats)
+    const apOff = 0;
+    const bpOff = KC * MC * 4;
     for (let t = 0; t + 1 < at.length; t++) {
       const lo = at[t];
       const hi = at[t + 1];
@@ -659,15 +659,15 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
         const bo = pb + 4 * (tb ? lo * ldb : lo);
         parts.push({
           kind: K.gemm,
-          args: [ta, tb, m, k, hi - lo, pa, lda, bo, ldb, pc + 4 * lo, n, acc, bpOff, apOff, 0],
-          scratch: 0b111 << 12,
+          args: [ta, tb, m, k, hi - lo, pa, lda, bo, ldb, pc + 4 * lo, n, acc, bpOff, apOff],
+          scratch: 0b11 << 12,
         });
       } else {
         const ao = pa + 4 * (ta ? lo : lo * lda);
         parts.push({
           kind: K.gemm,
-          args: [ta, tb, hi - lo, k, n, ao, lda, pb, ldb, pc + 4 * lo * n, n, acc, bpOff, apOff, 0],
-          scratch: 0b111 << 12,
+          args: [ta, tb, hi - lo, k, n, ao, lda, pb, ldb, pc + 4 * lo * n, n, acc, bpOff, apOff],
+          scratch: 0b11 << 12,
         });
       }
     }
@@ -701,7 +701,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     const split = threads > 1 && 2 * m * k * n >= threadMinFlops;
     // per-thread scratch: the dense kernel's packing areas, or a sparse product's lists (bounded by
     // every entry of A being listed)
-    if (split) pool?.scratch(Math.max(128 + KC * MC * 4 + KC * round(n, 8) * 4, (3 * m + k + 8) * 8 + na * 8));
+    if (split) pool?.scratch(Math.max(KC * MC * 4 + KC * round(n, 8) * 4, (3 * m + k + 8) * 8 + na * 8));
     // reserve every staging block before taking offsets (an allocation may grow the memory)
     const pa = src(a, 0, na);
     const pb = src(b, 1, nb);

@@ -34,7 +34,6 @@ type KernelFn = (
   accumulate: number,
   bp: number,
   ap: number,
-  tmp: number,
 ) => void;
 
 interface KernelExports {
@@ -272,14 +271,14 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
   }
   let f32 = new Float32Array(memory.buffer);
 
-  // Layout: [control blocks | per thread: tmp 128 B, packed A, packed B | A | B | C], 64-byte aligned.
+  // Layout: [control blocks | per thread: packed A, packed B | A | B | C], 64-byte aligned.
   const ctlBytes = threads > 1 ? (threads - 1) * CTL_BYTES : 0;
   const apBytes = KC * MC * 4;
   let bpBytes = 0; // per thread, for the widest n seen
   let scratchEnd = 0;
   const scratch = (t: number) => {
-    const base = ctlBytes + t * (128 + apBytes + bpBytes);
-    return { tmp: base, ap: base + 128, bp: base + 128 + apBytes };
+    const base = ctlBytes + t * (apBytes + bpBytes);
+    return { ap: base, bp: base + apBytes };
   };
   function reserve(bytes: number): void {
     const have = memory.buffer.byteLength;
@@ -293,7 +292,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     const need = round(KC * round(Math.max(n, 1), 8) * 4, ALIGN);
     if (need > bpBytes) {
       bpBytes = need;
-      scratchEnd = round(ctlBytes + threads * (128 + apBytes + bpBytes), ALIGN);
+      scratchEnd = round(ctlBytes + threads * (apBytes + bpBytes), ALIGN);
     }
     const a = scratchEnd;
     const b = round(a + m * k * 4, ALIGN);
@@ -349,7 +348,7 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
     const parts = threads > 1 && 2 * m * k * n >= threadMinFlops ? threads : 1;
     if (parts === 1) {
       const s = scratch(0);
-      kernel(ta, tb, m, k, n, a, lda, b, ldb, c, n, accI, s.bp, s.ap, s.tmp);
+      kernel(ta, tb, m, k, n, a, lda, b, ldb, c, n, accI, s.bp, s.ap);
       return;
     }
     // Split the dimension whose packing the other threads would otherwise repeat least: splitting n
@@ -363,13 +362,13 @@ export function createWasmGemm(options: WasmGemmOptions = {}): WasmGemm | undefi
         const j1 = t === parts - 1 ? n : round((n * (t + 1)) / parts, 8);
         if (j1 <= j0) continue;
         const bo = b + 4 * (tb ? j0 * ldb : j0);
-        jobs.push([ta, tb, m, k, j1 - j0, a, lda, bo, ldb, c + 4 * j0, n, accI, s.bp, s.ap, s.tmp]);
+        jobs.push([ta, tb, m, k, j1 - j0, a, lda, bo, ldb, c + 4 * j0, n, accI, s.bp, s.ap]);
       } else {
         const i0 = round((m * t) / parts, 4);
         const i1 = t === parts - 1 ? m : round((m * (t + 1)) / parts, 4);
         if (i1 <= i0) continue;
         const ao = a + 4 * (ta ? i0 : i0 * lda);
-        jobs.push([ta, tb, i1 - i0, k, n, ao, lda, b, ldb, c + 4 * i0 * n, n, accI, s.bp, s.ap, s.tmp]);
+        jobs.push([ta, tb, i1 - i0, k, n, ao, lda, b, ldb, c + 4 * i0 * n, n, accI, s.bp, s.ap]);
       }
     }
     for (let t = 1; t < jobs.length; t++) post(helpers[t - 1], jobs[t]);

@@ -230,7 +230,7 @@ function packA(a: usize, rs: usize, cs: usize, ic: i32, ie: i32, kc: i32, ap: us
  * `mr`×`nr` is the valid part of the tile.
  */
 @inline
-function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, tmp: usize): void {
+function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -257,7 +257,7 @@ function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32,
     ap += 16;
     bp += 32;
   }
-  storeTile(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
+  storeTile(c, ldc, mr, nr, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
@@ -277,7 +277,6 @@ function kernel4x8Strided(
   mr: i32,
   nr: i32,
   acc: bool,
-  tmp: usize,
 ): void {
   let a0 = a;
   let a1 = mr > 1 ? a0 + rs : a0;
@@ -312,12 +311,12 @@ function kernel4x8Strided(
     a3 += cs;
     bp += 32;
   }
-  storeTile(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
+  storeTile(c, ldc, mr, nr, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
- * Stores (or adds, `acc`) a 4×8 tile into C; edge tiles (mr < 4 or nr < 8) go through `tmp`, in a
- * function of its own. Inlined into the kernels: a call with eight vector arguments per tile cost
+ * Stores (or adds, `acc`) a 4×8 tile into C; edge tiles (mr < 4 or nr < 8) in a function of their
+ * own, storeEdge. Inlined into the kernels: a call with eight vector arguments per tile cost
  * more than a short k loop's tile leaves to spare.
  */
 @inline
@@ -327,7 +326,6 @@ function storeTile(
   mr: i32,
   nr: i32,
   acc: bool,
-  tmp: usize,
   c00: v128,
   c01: v128,
   c10: v128,
@@ -365,17 +363,19 @@ function storeTile(
     }
     return;
   }
-  storeEdge(c, ldc, mr, nr, acc, tmp, c00, c01, c10, c11, c20, c21, c30, c31);
+  storeEdge(c, ldc, mr, nr, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
-/** storeTile for a tile at C's edge (mr < 4 or nr < 8), through `tmp`. */
+/**
+ * storeTile for a tile at C's edge (mr < 4 or nr < 8): row by row, each through vector and lane
+ * stores that touch only its first nr columns (C may end where the memory ends).
+ */
 function storeEdge(
   c: usize,
   ldc: usize,
   mr: i32,
   nr: i32,
   acc: bool,
-  tmp: usize,
   c00: v128,
   c01: v128,
   c10: v128,
@@ -385,23 +385,45 @@ function storeEdge(
   c30: v128,
   c31: v128,
 ): void {
-  v128.store(tmp, c00);
-  v128.store(tmp, c01, 16);
-  v128.store(tmp, c10, 32);
-  v128.store(tmp, c11, 48);
-  v128.store(tmp, c20, 64);
-  v128.store(tmp, c21, 80);
-  v128.store(tmp, c30, 96);
-  v128.store(tmp, c31, 112);
-  for (let r = 0; r < mr; r++) {
-    const t = tmp + ((<usize>r) << 5);
-    for (let jj = 0; jj < nr; jj++) {
-      const o = (<usize>jj) << 2;
-      const v = load<f32>(t + o);
-      store<f32>(c + o, acc ? load<f32>(c + o) + v : v);
-    }
-    c += ldc;
+  storeRow8(c, nr, acc, c00, c01);
+  if (mr < 2) return;
+  c += ldc;
+  storeRow8(c, nr, acc, c10, c11);
+  if (mr < 3) return;
+  c += ldc;
+  storeRow8(c, nr, acc, c20, c21);
+  if (mr < 4) return;
+  c += ldc;
+  storeRow8(c, nr, acc, c30, c31);
+}
+
+/** Stores (or adds) columns 0..nr−1 (1 ≤ nr ≤ 8) of one tile row held as v0 (columns 0–3), v1 (4–7). */
+@inline
+function storeRow8(c: usize, nr: i32, acc: bool, v0: v128, v1: v128): void {
+  if (nr < 4) {
+    storePart(c, nr, acc, v0);
+    return;
   }
+  storeRow4(c, acc, v0);
+  if (nr == 8) storeRow4(c + 16, acc, v1);
+  else storePart(c + 16, nr - 4, acc, v1);
+}
+
+/** Stores (or adds) the first w (0–3) lanes of v at c; nothing past them is read or written. */
+@inline
+function storePart(c: usize, w: i32, acc: bool, v: v128): void {
+  if (w == 0) return;
+  if (acc) {
+    let r = w == 1 ? v128.load32_zero(c) : v128.load64_zero(c);
+    if (w == 3) r = v128.load32_lane(c + 8, r, 2);
+    v = f32x4.add(v, r);
+  }
+  if (w == 1) {
+    v128.store32_lane(c, v, 0);
+    return;
+  }
+  v128.store64_lane(c, v, 0);
+  if (w == 3) v128.store32_lane(c + 8, v, 2);
 }
 
 /**
@@ -729,7 +751,7 @@ function gemmNarrow(
  * C (+)= op(A) · op(B), BLAS style: op(A) is m×k, op(B) k×n, C m×n; `lda`, `ldb`, `ldc` are the row
  * strides of the stored matrices in floats (A stored m×k: lda ≥ k; stored k×m (transA): lda ≥ m; and
  * likewise for B). Pointers are byte offsets into this module's memory. Scratch the caller provides:
- * `bp` 4·KC·round8(n) bytes, `ap` 4·KC·MC bytes, `tmp` 128 bytes, all 16-byte aligned.
+ * `bp` 4·KC·round8(n) bytes, `ap` 4·KC·MC bytes, both 16-byte aligned.
  */
 export function gemm(
   transA: i32,
@@ -746,7 +768,6 @@ export function gemm(
   accumulate: i32,
   bp: usize,
   ap: usize,
-  tmp: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
   const ldcb = (<usize>ldc) << 2;
@@ -780,7 +801,7 @@ export function gemm(
         const ai = ak + <usize>i * rs;
         const ci = c + <usize>i * ldcb;
         for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
-          kernel4x8Strided(ai, rs, cs, bq, kc, ci + ((<usize>j) << 2), ldcb, mr, min(8, n - j), acc, tmp);
+          kernel4x8Strided(ai, rs, cs, bq, kc, ci + ((<usize>j) << 2), ldcb, mr, min(8, n - j), acc);
         }
       }
       continue;
@@ -792,7 +813,7 @@ export function gemm(
         const nr = min(8, n - j);
         let aq = ap;
         for (let i = ic; i < ie; i += 4) {
-          kernel4x8(aq, bq, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(4, ie - i), nr, acc, tmp);
+          kernel4x8(aq, bq, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(4, ie - i), nr, acc);
           aq += (<usize>kc) << 4;
         }
       }
