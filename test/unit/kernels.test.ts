@@ -237,7 +237,9 @@ describe('WebAssembly SIMD GEMM', function () {
       [48, 3, 9],
       [32, 4, 6],
     ];
-    // the 4×8 tiles: n = 30 (6 columns left), 31, 29, 27, and past 32 (A packed): 33, 37, 36, 39
+    // the 4×8 tiles: n = 30 (6 columns left), 31, 29, 27, and past 32 (A packed): 33, 37, 36, 39;
+    // and k over one block with B read in place by the first strip (its last panel's vectors run
+    // into the next row, never past B)
     const wide: [number, number, number][] = [
       [5, 7, 30],
       [6, 9, 31],
@@ -247,6 +249,11 @@ describe('WebAssembly SIMD GEMM', function () {
       [10, 4, 37],
       [3, 40, 36],
       [11, 6, 39],
+      // several k blocks: the first strip reads B in place and packs it (all but the last block)
+      [6, 600, 30],
+      [9, 520, 13],
+      [13, 700, 31],
+      [3, 600, 29],
     ];
     const narrow = shapes.map(([m, , n]) => m * 1000 + n);
     const rng = new Rng(12);

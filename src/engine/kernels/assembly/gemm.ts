@@ -263,7 +263,9 @@ function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, mr: i32,
 /**
  * The same micro-kernel reading A where it lies: row i at column p is a + i·rs + p·cs. Used when
  * few B panels would reuse a packed A (small n), so packing A would cost more than it saves. Rows
- * past the edge (mr < 4) repeat the last valid row: computed, never stored.
+ * past the edge (mr < 4) repeat the last valid row: computed, never stored. B's row p is at
+ * bp + p·bs (a packed panel: bs = 32); with `pack` (a literal at each call, so the inlined copies
+ * keep only their own branch), the B vectors loaded are also stored to the packed panel at `pk`.
  */
 @inline
 function kernel4x8Strided(
@@ -271,6 +273,9 @@ function kernel4x8Strided(
   rs: usize,
   cs: usize,
   bp: usize,
+  bs: usize,
+  pack: bool,
+  pk: usize,
   kc: i32,
   c: usize,
   ldc: usize,
@@ -309,9 +314,36 @@ function kernel4x8Strided(
     a1 += cs;
     a2 += cs;
     a3 += cs;
-    bp += 32;
+    bp += bs;
+    if (pack) {
+      v128.store(pk, b0);
+      v128.store(pk, b1, 16);
+      pk += 32;
+    }
   }
   storeTile(c, ldc, mr, nr, acc, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * kernel4x8Strided reading B where it lies (row p at b + p·bs) and storing the vectors it loads
+ * into the packed panel at `pk` (kc×8), for the strips after it. A function of its own: it runs
+ * once per panel and k block.
+ */
+function kernel4x8Pack(
+  a: usize,
+  rs: usize,
+  cs: usize,
+  b: usize,
+  bs: usize,
+  pk: usize,
+  kc: i32,
+  c: usize,
+  ldc: usize,
+  mr: i32,
+  nr: i32,
+  acc: bool,
+): void {
+  kernel4x8Strided(a, rs, cs, b, bs, true, pk, kc, c, ldc, mr, nr, acc);
 }
 
 /**
@@ -798,21 +830,33 @@ export function gemm(
   for (let pc = 0; pc < k; pc += kd) {
     const kc = min(kd, k - pc);
     const acc = accumulate != 0 || pc > 0;
-    packB(b, ldbb, transB, n, pc, kc, bp);
     const ak = a + <usize>pc * cs;
     if (n <= NA) {
       // Rows outer: a strip of A (4 × kc) is read from memory once and stays in L1 across the (at
       // most NA/8, small) packed B panels, so a tall A (im2col: 57600 × 25) streams through once.
-      for (let i = 0; i < m; i += 4) {
+      // B stored k×n with 8 rows or more after the block: the first strip reads it in place and
+      // packs the vectors it loads as it goes (a partial panel's run past its row into the next:
+      // lanes computed, never stored), so that B's reads from memory overlap the multiply-adds
+      // instead of stalling a packing pass (25×57600×30: 225 blocks).
+      let i = 0;
+      if (transB == 0 && m > 4 && pc + kc + 8 <= k) {
+        const bk = b + <usize>pc * ldbb;
+        for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
+          kernel4x8Pack(ak, rs, cs, bk + ((<usize>j) << 2), ldbb, bq, kc, c + ((<usize>j) << 2), ldcb, 4, min(8, n - j), acc);
+        }
+        i = 4;
+      } else packB(b, ldbb, transB, n, pc, kc, bp);
+      for (; i < m; i += 4) {
         const mr = min(4, m - i);
         const ai = ak + <usize>i * rs;
         const ci = c + <usize>i * ldcb;
         for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
-          kernel4x8Strided(ai, rs, cs, bq, kc, ci + ((<usize>j) << 2), ldcb, mr, min(8, n - j), acc);
+          kernel4x8Strided(ai, rs, cs, bq, 32, false, 0, kc, ci + ((<usize>j) << 2), ldcb, mr, min(8, n - j), acc);
         }
       }
       continue;
     }
+    packB(b, ldbb, transB, n, pc, kc, bp);
     for (let ic = 0; ic < m; ic += MC) {
       const ie = min(m, ic + MC);
       packA(ak, rs, cs, ic, ie, kc, ap);
