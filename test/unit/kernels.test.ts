@@ -117,6 +117,7 @@ function checkBackend(backend: GemmBackend, seed: number): void {
 function rawKernel(build: 'simd' | 'relaxed'): {
   memory: WebAssembly.Memory;
   narrowTiles(m: number, n: number): number;
+  dotTail(transA: number, transB: number, k: number, n: number): number;
   gemm(...args: number[]): void;
 } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -155,7 +156,8 @@ describe('WebAssembly SIMD GEMM', function () {
 
   it('narrow n, m along the vectors (8×4 and 8×2 tiles), gives the bits of the 4×8 tiles', function () {
     // The same product with B padded by 32 columns (n + 32 > 32: always 8-column panels) must give
-    // the first n columns bit for bit, with and without accumulate; the shapes cover full and
+    // the first n columns bit for bit (but the last one or two, when they are dot products along k:
+    // dotTail, tested below), with and without accumulate; the shapes cover full and
     // partial 8-row panels, 4-column tiles with 0–3 columns left (the last one or two over groups
     // of 3 or 2 panels, whole and partial), several k blocks, and A read in place (tn, whole
     // panels and groups) or packed.
@@ -200,8 +202,9 @@ describe('WebAssembly SIMD GEMM', function () {
           const got = c0.slice();
           be[form](a, b, got, m, k, n, acc);
           be[form](a, bw, cw, m, k, w, acc);
+          const tiled = n - ex.dotTail(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, k, n);
           for (let i = 0; i < m; i++) {
-            for (let j = 0; j < n; j++) {
+            for (let j = 0; j < tiled; j++) {
               if (!Object.is(got[i * n + j], cw[i * w + j])) {
                 assert.fail(`${be.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
               }
@@ -215,6 +218,103 @@ describe('WebAssembly SIMD GEMM', function () {
     }
     assert.equal(narrow, shapes.length - 1, 'every shape but 17×33×7 takes the narrow tiles');
     assert.equal(ex.narrowTiles(57600, 30), 0, 'n = 30 keeps the 4×8 tiles (30 of 32 lanes)');
+  });
+
+  it('the last one or two columns (A stored m×k, k ≥ 32) as dot products along k: their bits, whatever rows or 8-column blocks are computed', function () {
+    // Where n % 8 is 1 or 2, those columns are sums over k in four lanes (p ≡ l mod 4), the lanes
+    // then added as (0 + 1) + (2 + 3), then C added when accumulating: emulated here in float32 for
+    // the plain build (the relaxed one may fuse the multiply-add: checked within rounding by the
+    // other tests). The other columns must be the product without them, bit for bit (the tiles
+    // as before); and a block of rows, or the columns from a multiple of 8 on, must give the same
+    // bits as the whole product (what threads compute).
+    const ex = rawKernel('simd');
+    assert.equal(ex.dotTail(0, 0, 32, 10), 2);
+    assert.equal(ex.dotTail(0, 1, 100, 9), 1);
+    assert.equal(ex.dotTail(0, 0, 31, 10), 0, 'k < 32: tiles');
+    assert.equal(ex.dotTail(1, 0, 100, 10), 0, 'A stored k×m: tiles');
+    assert.equal(ex.dotTail(0, 0, 100, 11), 0, 'n % 8 = 3: tiles');
+    assert.equal(ex.dotTail(0, 0, 100, 16), 0);
+    assert.equal(ex.dotTail(0, 0, 16384, 10), 2);
+    assert.equal(ex.dotTail(0, 0, 16385, 10), 0, 'B stored k×n: the two columns must fit 128 KB once copied');
+    assert.equal(ex.dotTail(0, 1, 16385, 10), 2, 'B stored n×k: read in place');
+    if (ex.memory.buffer.byteLength < 1 << 22) ex.memory.grow(((1 << 22) - ex.memory.buffer.byteLength) / 65536);
+    const ap = 2048;
+    const bp = ap + 256 * 128 * 4;
+    const base = bp + 256 * 48 * 4;
+    const f32 = Math.fround;
+    const rng = new Rng(21);
+    const shapes: [number, number, number][] = [
+      [9, 35, 2],
+      [6, 34, 17],
+      [7, 33, 10],
+      [8, 36, 9],
+      [13, 300, 26],
+      [3, 40, 1],
+      [100, 100, 10],
+      [21, 784, 42],
+    ];
+    let checked = 0;
+    for (const [m, k, n] of shapes) {
+      for (const form of ['nn', 'nt'] as const) {
+        const tb = form === 'nt' ? 1 : 0;
+        const t = ex.dotTail(0, tb, k, n);
+        assert.ok(t === 1 || t === 2, `${m}×${k}×${n}: a tail`);
+        for (const acc of [0, 1]) {
+          const label = `${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}`;
+          const a = random(m * k, rng);
+          const b = random(k * n, rng);
+          const c0 = random(m * n, rng);
+          const pa = base;
+          const pb = pa + 4 * m * k + 64;
+          const pc = pb + 4 * k * n + 64;
+          const ldb = tb ? k : n;
+          const call = (i0: number, i1: number, j0: number, j1: number): Float32Array => {
+            const f = new Float32Array(ex.memory.buffer);
+            f.set(a, pa >> 2);
+            f.set(b, pb >> 2);
+            f.set(c0, pc >> 2);
+            const bo = pb + 4 * (tb ? j0 * ldb : j0);
+            ex.gemm(0, tb, i1 - i0, k, j1 - j0, pa + 4 * i0 * k, k, bo, ldb, pc + 4 * (i0 * n + j0), n, acc, bp, ap);
+            return new Float32Array(ex.memory.buffer, pc, m * n).slice();
+          };
+          const whole = call(0, m, 0, n);
+          // the tail columns: the dot order, emulated
+          for (let i = 0; i < m; i++) {
+            for (let j: number = n - t; j < n; j++) {
+              const lane = [0, 0, 0, 0];
+              for (let p = 0; p < k + ((4 - (k % 4)) % 4); p++) {
+                const x = p < k ? a[i * k + p] : 0;
+                const y = p < k ? getB(form, b, k, n, p, j) : 0;
+                lane[p % 4] = f32(lane[p % 4] + f32(x * y));
+              }
+              let want = f32(f32(lane[0] + lane[1]) + f32(lane[2] + lane[3]));
+              if (acc) want = f32(want + c0[i * n + j]);
+              if (!Object.is(whole[i * n + j], want)) assert.fail(`${label}: C[${i},${j}] = ${whole[i * n + j]}, the dot order gives ${want}`);
+              checked++;
+            }
+          }
+          // the other columns: the product without the tail
+          const head = call(0, m, 0, n - t);
+          // blocks of rows (multiples of 4, as threads cut them) and the columns from 8 on
+          const rows = call(0, Math.min(m, 4), 0, n);
+          const rest = call(Math.min(m, 4), m, 0, n);
+          const cols = n > 8 ? call(0, m, 8, n) : whole;
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              const x = whole[i * n + j];
+              if (j < n - t && !Object.is(x, head[i * n + j])) assert.fail(`${label}: C[${i},${j}] = ${x}, without the tail ${head[i * n + j]}`);
+              const part = (i < 4 ? rows : rest)[i * n + j];
+              if (!Object.is(x, part)) assert.fail(`${label}: C[${i},${j}] = ${x}, from a block of rows ${part}`);
+              if (j >= 8 && !Object.is(x, cols[i * n + j])) assert.fail(`${label}: C[${i},${j}] = ${x}, from the columns past 8 ${cols[i * n + j]}`);
+            }
+          }
+          const ref = c0.slice();
+          typescriptGemm[form](a, b, ref, m, k, n, acc === 1);
+          assertClose(form, whole, ref, a, b, acc ? c0 : undefined, m, k, n, label);
+        }
+      }
+    }
+    assert.ok(checked > 1000);
   });
 
   it('reads and writes nothing past its operands (any of them may end where the memory ends), with strides', function () {
@@ -255,6 +355,16 @@ describe('WebAssembly SIMD GEMM', function () {
       [13, 700, 31],
       [3, 600, 29],
     ];
+    // nn and nt: the last one or two columns as dot products along k (dotTail), with 1–4 rows in
+    // the last group, k % 4 = 0–3 (the last 1–3 floats read as lanes), nothing or tiles before them
+    const dotted: [number, number, number][] = [
+      [9, 35, 2],
+      [6, 34, 17],
+      [7, 33, 10],
+      [8, 36, 9],
+      [5, 300, 26],
+      [3, 40, 1],
+    ];
     const rng = new Rng(12);
     let runs = 0;
     for (const build of builds) {
@@ -264,8 +374,10 @@ describe('WebAssembly SIMD GEMM', function () {
       const ap = 2048;
       const bp = ap + 256 * 128 * 4;
       const low = bp + 256 * 40 * 4;
-      for (const [[m, k, n], narrow] of [...shapes.map((s) => [s, 1] as const), ...wide.map((s) => [s, 0] as const)]) {
-        assert.equal(ex.narrowTiles(m, n), narrow, `${m}×${n}: the tiles meant`);
+      const all = [...shapes.map((s) => [s, 1] as const), ...wide.map((s) => [s, 0] as const), ...dotted.map((s) => [s, -1] as const)];
+      for (const [[m, k, n], narrow] of all) {
+        if (narrow >= 0) assert.equal(ex.narrowTiles(m, n), narrow, `${m}×${n}: the tiles meant`);
+        if (narrow < 0) assert.ok(ex.dotTail(0, 0, k, n) > 0, `${m}×${k}×${n}: dot products for the last columns`);
         for (const form of FORMS) {
           const ta = form === 'tn' ? 1 : 0;
           const tb = form === 'nt' ? 1 : 0;
@@ -314,7 +426,7 @@ describe('WebAssembly SIMD GEMM', function () {
         }
       }
     }
-    assert.equal(runs, builds.length * (shapes.length + wide.length) * 3 * 2 * 6);
+    assert.equal(runs, builds.length * (shapes.length + wide.length + dotted.length) * 3 * 2 * 6);
   });
 
   it('matches again after the memory has grown and shrunk back (memory reuse)', function () {

@@ -783,11 +783,22 @@ describe('WebAssembly arena kernels', function () {
               arena.gemm.tn(a, dh, d, per, count, n, accumulate);
               return [c, d];
             };
+            const sparseBefore = arena.stats().sparseProducts;
             const want = run(plain);
+            const scanned = arena.stats().sparseProducts - sparseBefore === 2;
             const before = arena.stats().listedProducts;
             const got = run(x);
             const label = `${count}×${per}, n ${n}${accumulate ? ', accumulating' : ''}`;
-            assertBits(got[0], want[0], `nn ${label}`);
+            if (scanned || n % 8 > 2) assertBits(got[0], want[0], `nn ${label}`);
+            else {
+              // A too small or too dense to be scanned: the dense kernel, whose last n % 8 = 1 or 2
+              // columns are dot products along k (assembly/gemm.ts dotTail), summed in another order
+              const tiled = n - (n % 8);
+              for (let i = 0; i < count; i++) {
+                assertBits(got[0].subarray(i * n, i * n + tiled), want[0].subarray(i * n, i * n + tiled), `nn ${label}, row ${i}`);
+              }
+              assertNear(got[0], want[0], 1e-5, `nn ${label}`);
+            }
             assertBits(got[1], want[1], `tn ${label}`);
             // the list is used whenever A has at most 30% non-zeros (sparseMaxDensity), whatever its size
             const nnz = x.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);

@@ -20,8 +20,15 @@
 // turns the roles round: gemmNarrow runs m along the vectors, in 8×4 tiles (kernel8x4); the last
 // one or two columns run over two or three 8-row panels at once (kernel16x2, kernel24x1), so that
 // they too have enough accumulators to hide the multiply-add's latency. Every lane carries a row of
-// C. It sums each element in the same order as the 4×8 tiles, so which tiling runs never changes a
-// bit.
+// C. It sums each element in the same order as the 4×8 tiles, so which of the two tilings runs never
+// changes a bit.
+//
+// Where A is stored m×k and n % 8 leaves one or two columns, those columns are dot products along
+// k instead (gemmDotTail: rows of A and columns of op(B) both contiguous along k, four lanes of
+// partial sums added at the end), which leaves no lane empty: an 8-column panel for them would
+// carry six or seven empty ones. These columns' sums are in another order than the tiles', but
+// which columns take it depends only on the forms, k and n % 8, so a product cut into row blocks or
+// into column blocks of multiples of 8 (threads) still gives the same bits.
 //
 // The micro-kernels and their full-tile stores are inlined (@inline) into the loops that call them
 // once per tile: with k as short as 10–30 (im2col products, the small affine layers) a call per
@@ -786,6 +793,143 @@ function gemmNarrow(
   }
 }
 
+// ---- the last one or two columns as dot products ---------------------------------------------------
+// From this depth on, where A is stored m×k, the last n % 8 columns of C when they are one or two
+// are dot products along k (dotTail) instead of an 8-column tile with six or seven empty lanes.
+const KD: i32 = 32;
+
+/**
+ * How many of C's last columns gemm computes as dot products along k (gemmDotTail): n % 8 when
+ * that is 1 or 2, A is stored m×k (rows contiguous along k), k ≥ KD, and (B stored k×n) the
+ * columns fit the ap scratch once copied; else 0. Depends on n only through n % 8, and on neither m
+ * nor the memory: a product cut into row blocks, or into column blocks of multiples of 8 (threads),
+ * sums every element the same way as uncut.
+ */
+export function dotTail(transA: i32, transB: i32, k: i32, n: i32): i32 {
+  const t = n & 7;
+  return transA == 0 && (t == 1 || t == 2) && k >= KD && (transB != 0 || t * ((k + 3) & ~3) <= KC * MC) ? t : 0;
+}
+
+/** [Σx0, Σx1, Σx2, Σx3], each sum as (lane 0 + lane 1) + (lane 2 + lane 3). */
+@inline
+function hsum4(x0: v128, x1: v128, x2: v128, x3: v128): v128 {
+  const s0 = f32x4.add(v128.shuffle<f32>(x0, x1, 0, 4, 2, 6), v128.shuffle<f32>(x0, x1, 1, 5, 3, 7));
+  const s1 = f32x4.add(v128.shuffle<f32>(x2, x3, 0, 4, 2, 6), v128.shuffle<f32>(x2, x3, 1, 5, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(s0, s1, 0, 1, 4, 5), v128.shuffle<f32>(s0, s1, 2, 3, 6, 7));
+}
+
+/** The first r (1–3) floats at p in the low lanes, the others zero; nothing past them is read. */
+@inline
+function loadHead(p: usize, r: i32): v128 {
+  if (r == 1) return v128.load32_zero(p);
+  const v = v128.load64_zero(p);
+  return r == 2 ? v : v128.load32_lane(p, v, 2, 8);
+}
+
+/**
+ * Four rows × two columns of C as dot products along k: rows of A at a0–a3, columns of op(B) at
+ * b0, b1, each contiguous along k (rows and columns past the end repeat the last: computed, not
+ * stored); kv whole vectors of k, then r (0–3) floats. Lane l of accumulator cRQ sums the products
+ * p ≡ l (mod 4) in order of p; the lanes are added at the end (hsum4). Eight accumulators, as in
+ * the other kernels, hide the multiply-add's latency. `mr` rows and `nr` (1–2) columns are stored.
+ */
+function dot4x2(a0: usize, a1: usize, a2: usize, a3: usize, b0: usize, b1: usize, kv: i32, r: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  let o: usize = 0;
+  for (let p = 0; p < kv; p++) {
+    const y0 = v128.load(b0 + o);
+    const y1 = v128.load(b1 + o);
+    let x = v128.load(a0 + o);
+    c00 = madd(c00, x, y0);
+    c01 = madd(c01, x, y1);
+    x = v128.load(a1 + o);
+    c10 = madd(c10, x, y0);
+    c11 = madd(c11, x, y1);
+    x = v128.load(a2 + o);
+    c20 = madd(c20, x, y0);
+    c21 = madd(c21, x, y1);
+    x = v128.load(a3 + o);
+    c30 = madd(c30, x, y0);
+    c31 = madd(c31, x, y1);
+    o += 16;
+  }
+  if (r != 0) {
+    const y0 = loadHead(b0 + o, r);
+    const y1 = loadHead(b1 + o, r);
+    let x = loadHead(a0 + o, r);
+    c00 = madd(c00, x, y0);
+    c01 = madd(c01, x, y1);
+    x = loadHead(a1 + o, r);
+    c10 = madd(c10, x, y0);
+    c11 = madd(c11, x, y1);
+    x = loadHead(a2 + o, r);
+    c20 = madd(c20, x, y0);
+    c21 = madd(c21, x, y1);
+    x = loadHead(a3 + o, r);
+    c30 = madd(c30, x, y0);
+    c31 = madd(c31, x, y1);
+  }
+  // lanes: row 0 columns 0–1, row 1 columns 0–1 (and rows 2, 3 in the second vector)
+  storeRowPair(c, ldc, mr, nr, acc, hsum4(c00, c01, c10, c11));
+  if (mr > 2) storeRowPair(c + 2 * ldc, ldc, mr - 2, nr, acc, hsum4(c20, c21, c30, c31));
+}
+
+/** Stores (or adds) nr (1–2) columns of two rows held as [r0c0, r0c1, r1c0, r1c1]; row 1 if mr > 1. */
+@inline
+function storeRowPair(c: usize, ldc: usize, mr: i32, nr: i32, acc: bool, v: v128): void {
+  const c1 = c + ldc;
+  if (nr == 2) {
+    if (acc) {
+      let o = v128.load64_zero(c);
+      if (mr > 1) o = v128.load64_lane(c1, o, 1);
+      v = f32x4.add(v, o);
+    }
+    v128.store64_lane(c, v, 0);
+    if (mr > 1) v128.store64_lane(c1, v, 1);
+  } else {
+    if (acc) {
+      let o = v128.load32_zero(c);
+      if (mr > 1) o = v128.load32_lane(c1, o, 2);
+      v = f32x4.add(v, o);
+    }
+    v128.store32_lane(c, v, 0);
+    if (mr > 1) v128.store32_lane(c1, v, 2);
+  }
+}
+
+/**
+ * C's columns [0, t) (t = 1 or 2, see dotTail) as dot products along k, in 4×2 tiles: each element
+ * the sum over all of k at once (no k blocks) in four lanes added at the end, then added to C when
+ * accumulating. op(B)'s columns are read in place when B is stored n×k, else copied into `ap`.
+ */
+function gemmDotTail(transB: i32, m: i32, k: i32, t: i32, a: usize, rs: usize, b: usize, ldbb: usize, c: usize, ldcb: usize, accumulate: i32, ap: usize): void {
+  let bs = ldbb;
+  if (transB == 0) {
+    bs = (<usize>((k + 3) & ~3)) << 2;
+    for (let j = 0; j < t; j++) {
+      const bj = b + ((<usize>j) << 2);
+      const dj = ap + <usize>j * bs;
+      for (let p = 0; p < k; p++) store<f32>(dj + ((<usize>p) << 2), load<f32>(bj + <usize>p * ldbb));
+    }
+    b = ap;
+  }
+  const b1 = t == 2 ? b + bs : b;
+  const kv = k >> 2;
+  const r = k & 3;
+  for (let i = 0; i < m; i += 4) {
+    const mr = min(4, m - i);
+    const a0 = a + <usize>i * rs;
+    dot4x2(a0, rowAt(a0, rs, 1, mr), rowAt(a0, rs, 2, mr), rowAt(a0, rs, 3, mr), b, b1, kv, r, c + <usize>i * ldcb, ldcb, mr, t, accumulate != 0);
+  }
+}
+
 /**
  * C (+)= op(A) · op(B), BLAS style: op(A) is m×k, op(B) k×n, C m×n; `lda`, `ldb`, `ldc` are the row
  * strides of the stored matrices in floats (A stored m×k: lda ≥ k; stored k×m (transA): lda ≥ m; and
@@ -820,6 +964,14 @@ export function gemm(
   const rs: usize = transA == 0 ? (<usize>lda) << 2 : 4;
   const cs: usize = transA == 0 ? 4 : (<usize>lda) << 2;
   const ldbb = (<usize>ldb) << 2;
+  const t = dotTail(transA, transB, k, n);
+  if (t > 0) {
+    // the last columns first: gemmDotTail's copy of B in ap is done with before the tiles pack A there
+    n -= t;
+    const bt = b + (transB == 0 ? (<usize>n) << 2 : <usize>n * ldbb);
+    gemmDotTail(transB, m, k, t, a, rs, bt, ldbb, c + ((<usize>n) << 2), ldcb, accumulate, ap);
+    if (n == 0) return;
+  }
   if (narrowTiles(m, n)) {
     // A function of its own, not inlined here: growing this one changed how V8 compiled the loops
     // below (5% slower on 512³).
