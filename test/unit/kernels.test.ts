@@ -336,6 +336,7 @@ describe('WebAssembly SIMD GEMM', function () {
       [15, 270, 25],
       [48, 3, 9],
       [32, 4, 6],
+      [12, 7, 2],
     ];
     // the 4×8 tiles: n = 30 (6 columns left), 31, 29, 27, and past 32 (A packed): 33, 37, 36, 39;
     // and k over one block with B read in place by the first strip (its last panel's vectors run

@@ -690,12 +690,24 @@ function packA8(a: usize, rs: usize, cs: usize, mr: i32, kc: i32, ap: usize): vo
     }
     return;
   }
-  for (let p = 0; p < kc; p++) {
-    const dst = ap + ((<usize>p) << 5);
-    v128.store(dst, f32x4.splat(0));
-    v128.store(dst, f32x4.splat(0), 16);
-    const src = a + <usize>p * cs;
-    for (let r = 0; r < mr; r++) store<f32>(dst + ((<usize>r) << 2), load<f32>(src + <usize>r * rs));
+  // A stored k×m (rs = 4): the mr floats of each row of the store, through vector and lane loads
+  // that read nothing past them; zeros below the last row.
+  let src = a;
+  let dst = ap;
+  if (mr >= 4) {
+    for (let p = 0; p < kc; p++) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, mr == 4 ? f32x4.splat(0) : mr == 8 ? v128.load(src, 16) : loadHead(src + 16, mr - 4), 16);
+      src += cs;
+      dst += 32;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      v128.store(dst, loadHead(src, mr));
+      v128.store(dst, f32x4.splat(0), 16);
+      src += cs;
+      dst += 32;
+    }
   }
 }
 
