@@ -220,6 +220,62 @@ describe('WebAssembly SIMD GEMM', function () {
     assert.equal(ex.narrowTiles(57600, 30), 0, 'n = 30 keeps the 4×8 tiles (30 of 32 lanes)');
   });
 
+  it('the last one or two columns of a product with packed A (n > 32) as 16×2 tiles over four strips: the bits of the 4×8 tiles', function () {
+    // The same product with B padded to a multiple of 8 columns (no column left over: 4×8 tiles
+    // only) must give the first n columns bit for bit: 1 or 2 columns left, whole and partial
+    // groups of 16 rows, row blocks past MC = 128, several k blocks (tn: nn and nt take dot
+    // products along k from k = 32, tested below), with and without accumulate.
+    const ex = rawKernel('simd');
+    const shapes: [number, number, number, readonly Form[]][] = [
+      [100, 10, 50, FORMS],
+      [21, 5, 41, FORMS],
+      [16, 31, 34, FORMS],
+      [3, 7, 33, FORMS],
+      [150, 20, 42, FORMS],
+      [784, 100, 50, ['tn']],
+      [37, 600, 57, ['tn']],
+    ];
+    const rng = new Rng(13);
+    const relaxed = wasmRelaxedSimdAvailable(true) ? createWasmGemm({ relaxed: true }) : undefined;
+    const backends = relaxed ? [wasm, relaxed] : [wasm];
+    let runs = 0;
+    for (const [m, k, n, forms] of shapes) {
+      assert.ok(n > 32 && n % 8 >= 1 && n % 8 <= 2 && !ex.narrowTiles(m, n), `${m}×${k}×${n}: packed A, a panel of 1 or 2 columns`);
+      const w = n + 8 - (n % 8);
+      for (const be of backends) {
+        for (const form of forms) {
+          assert.equal(ex.dotTail(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, k, n), 0);
+          for (const acc of [false, true]) {
+            const a = random(m * k, rng);
+            const bw = random(k * w, rng);
+            const b = new Float32Array(k * n);
+            for (let p = 0; p < k; p++) {
+              for (let j = 0; j < n; j++) b[form === 'nt' ? j * k + p : p * n + j] = bw[form === 'nt' ? j * k + p : p * w + j];
+            }
+            const cw = random(m * w, rng);
+            const got = new Float32Array(m * n);
+            for (let i = 0; i < m; i++) got.set(cw.subarray(i * w, i * w + n), i * n);
+            const c0 = got.slice();
+            be[form](a, b, got, m, k, n, acc);
+            be[form](a, bw, cw, m, k, w, acc);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) {
+                if (!Object.is(got[i * n + j], cw[i * w + j])) {
+                  assert.fail(`${be.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
+                }
+              }
+            }
+            const want = c0.slice();
+            typescriptGemm[form](a, b, want, m, k, n, acc);
+            assertClose(form, got, want, a, b, acc ? c0 : undefined, m, k, n, `${form} ${m}×${k}×${n}`);
+            runs++;
+          }
+        }
+      }
+    }
+    assert.equal(runs, backends.length * 2 * (5 * 3 + 2));
+  });
+
   it('the last one or two columns (A stored m×k, k ≥ 32) as dot products along k: their bits, whatever rows or 8-column blocks are computed', function () {
     // Where n % 8 is 1 or 2, those columns are sums over k in four lanes (p ≡ l mod 4), the lanes
     // then added as (0 + 1) + (2 + 3), then C added when accumulating: emulated here in float32 for
@@ -350,6 +406,11 @@ describe('WebAssembly SIMD GEMM', function () {
       [10, 4, 37],
       [3, 40, 36],
       [11, 6, 39],
+      // one or two columns past the 8-column panels, A packed: 16×2 tiles over four strips, whole
+      // and partial groups (tn, and nn and nt under k = 32; from k = 32 those take dot products)
+      [13, 6, 34],
+      [21, 5, 41],
+      [6, 300, 50],
       // several k blocks: the first strip reads B in place and packs it (all but the last block)
       [6, 600, 30],
       [9, 520, 13],

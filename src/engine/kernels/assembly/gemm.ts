@@ -572,6 +572,52 @@ function kernel16x2(a: usize, as: usize, ps: usize, b: usize, b1: usize, bs: usi
 }
 
 /**
+ * The last one or two columns (`nr`) of a packed B panel (kc×8 at `b`; column 1 at `b + b1`, b1 = 0
+ * repeating column 0 when there is one) for 16 rows of packed A: four 4-row strips (kc×4 each,
+ * `ss` bytes apart), m along the vectors. Eight accumulators, as in the 4×8 kernel, where a 4×8
+ * tile would leave six or seven of its eight columns empty; the same sums in the same order. Strips
+ * past `mr` rows repeat the last one (computed, never stored).
+ */
+function kernel16x2Strips(a: usize, ss: usize, b: usize, b1: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  let a1 = mr > 4 ? a + ss : a;
+  let a2 = mr > 8 ? a1 + ss : a1;
+  let a3 = mr > 12 ? a2 + ss : a2;
+  for (let p = 0; p < kc; p++) {
+    const x0 = v128.load(a);
+    const x1 = v128.load(a1);
+    const x2 = v128.load(a2);
+    const x3 = v128.load(a3);
+    let y = v128.load32_splat(b);
+    c00 = madd(c00, x0, y);
+    c10 = madd(c10, x1, y);
+    c20 = madd(c20, x2, y);
+    c30 = madd(c30, x3, y);
+    y = v128.load32_splat(b + b1);
+    c01 = madd(c01, x0, y);
+    c11 = madd(c11, x1, y);
+    c21 = madd(c21, x2, y);
+    c31 = madd(c31, x3, y);
+    a += 16;
+    a1 += 16;
+    a2 += 16;
+    a3 += 16;
+    b += 32;
+  }
+  storeRows4x2(c, ldc, min(mr, 4), nr, acc, c00, c01);
+  if (mr > 4) storeRows4x2(c + (ldc << 2), ldc, min(mr - 4, 4), nr, acc, c10, c11);
+  if (mr > 8) storeRows4x2(c + (ldc << 3), ldc, min(mr - 8, 4), nr, acc, c20, c21);
+  if (mr > 12) storeRows4x2(c + 12 * ldc, ldc, mr - 12, nr, acc, c30, c31);
+}
+
+/**
  * The last column of G = 3 row panels at once (24 rows): six accumulators where kernel8x2 has two
  * useful ones. Panel q's column of op(A) is at `a + q·ps`; rows past `mr` are not stored.
  */
@@ -1021,15 +1067,27 @@ export function gemm(
       continue;
     }
     packB(b, ldbb, transB, n, pc, kc, bp);
+    // One or two columns in the last panel: 16×2 tiles over four packed strips (kernel16x2Strips)
+    // instead of 4×8 tiles with six or seven empty lanes.
+    const edge = n & 7;
+    const np = edge == 1 || edge == 2 ? n - edge : n;
     for (let ic = 0; ic < m; ic += MC) {
       const ie = min(m, ic + MC);
       packA(ak, rs, cs, ic, ie, kc, ap);
-      for (let j = 0, bq = bp; j < n; j += 8, bq += (<usize>kc) << 5) {
+      for (let j = 0, bq = bp; j < np; j += 8, bq += (<usize>kc) << 5) {
         const nr = min(8, n - j);
         let aq = ap;
         for (let i = ic; i < ie; i += 4) {
           kernel4x8(aq, bq, kc, c + <usize>i * ldcb + ((<usize>j) << 2), ldcb, min(4, ie - i), nr, acc);
           aq += (<usize>kc) << 4;
+        }
+      }
+      if (np < n) {
+        const bq = bp + ((<usize>(np >> 3) * <usize>kc) << 5);
+        let aq = ap;
+        for (let i = ic; i < ie; i += 16) {
+          kernel16x2Strips(aq, (<usize>kc) << 4, bq, edge == 2 ? 4 : 0, kc, c + <usize>i * ldcb + ((<usize>np) << 2), ldcb, min(16, ie - i), edge, acc);
+          aq += (<usize>kc) << 6;
         }
       }
     }
