@@ -124,6 +124,11 @@ describe('WebAssembly arena threads', function () {
       [37, 301, 129],
       [130, 257, 33],
       [512, 64, 512],
+      // the last one or two columns as dot products along k (nn, nt) or over packed strips (tn),
+      // cut into row blocks (100×784×50) or column blocks (20×64×50: n ≥ m)
+      [100, 784, 50],
+      [20, 64, 50],
+      [100, 10, 50],
     ];
     for (const [m, k, n] of shapes) {
       for (const form of ['nn', 'tn', 'nt'] as const) {
