@@ -29,8 +29,9 @@
 // carry six or seven empty ones. These columns' sums are in another order than the tiles', but
 // which columns take it depends only on the forms, k and n % 8, so a product cut into row blocks or
 // into column blocks of multiples of 8 (threads) still gives the same bits. Otherwise (A stored k×m,
-// or k < 32), where A is packed the one or two columns run as 16×2 tiles over four packed strips
-// (kernel16x2Strips), in the tiles' own order of sums.
+// k < 32, or B stored k×n with k too deep for the columns' copy in ap: dotTail), where A is packed
+// the one or two columns run as 16×2 tiles over four packed strips (kernel16x2Strips), in the
+// tiles' own order of sums.
 //
 // The micro-kernels and their full-tile stores are inlined (@inline) into the loops that call them
 // once per tile: with k as short as 10–30 (im2col products, the small affine layers) a call per
