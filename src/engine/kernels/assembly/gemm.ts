@@ -534,12 +534,16 @@ function kernel8x2(a: usize, as: usize, b: usize, b1: usize, bs: usize, kc: i32,
 }
 
 /**
- * The last two columns of G = 2 row panels at once (16 rows): eight accumulators, as in kernel8x4,
- * where one panel's two columns (kernel8x2) have four, too few to hide the multiply-add's latency.
- * Panel 1's column of op(A) is at `a + ps` (packed panels: the next panel; in place: 8 rows on).
- * Rows past `mr` are computed and not stored. `b1`: as in kernel8x2.
+ * The last one or two columns for 16 rows at once: eight accumulators, as in kernel8x4, where one
+ * 8-row panel's two columns (kernel8x2) have four, too few to hide the multiply-add's latency. Rows
+ * 0–3 of op(A)'s column are at `a`, 4–7 at `a + o`, 8–11 at `a2`, 12–15 at `a2 + o`, all advancing
+ * `as` a step. Rows past `mr` are computed (from whatever lies there, inside the caller's operand or
+ * scratch) and not stored. Column 1 of op(B) is at `b + b1` (b1 = 0 when only one column is left:
+ * it repeats column 0, computed and not stored); op(B)'s rows `bs` apart. Inlined into its two
+ * callers below, so that gemmNarrow's literal `o` stays an offset in the load instructions.
  */
-function kernel16x2(a: usize, as: usize, ps: usize, b: usize, b1: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
+@inline
+function kernel16x2At(a: usize, o: usize, a2: usize, as: usize, b: usize, b1: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -548,12 +552,11 @@ function kernel16x2(a: usize, as: usize, ps: usize, b: usize, b1: usize, bs: usi
   let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0);
   let c31 = f32x4.splat(0);
-  let a2 = a + ps;
   for (let p = 0; p < kc; p++) {
     const x0 = v128.load(a);
-    const x1 = v128.load(a, 16);
+    const x1 = v128.load(a + o);
     const x2 = v128.load(a2);
-    const x3 = v128.load(a2, 16);
+    const x3 = v128.load(a2 + o);
     let y = v128.load32_splat(b);
     c00 = madd(c00, x0, y);
     c10 = madd(c10, x1, y);
@@ -574,50 +577,19 @@ function kernel16x2(a: usize, as: usize, ps: usize, b: usize, b1: usize, bs: usi
   if (mr > 12) storeRows4x2(c + 12 * ldc, ldc, mr - 12, nr, acc, c30, c31);
 }
 
+/** kernel16x2At over two 8-row panels (gemmNarrow): panel 1's column of op(A) at `a + ps`. */
+function kernel16x2(a: usize, as: usize, ps: usize, b: usize, b1: usize, bs: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
+  kernel16x2At(a, 16, a + ps, as, b, b1, bs, kc, c, ldc, mr, nr, acc);
+}
+
 /**
- * The last one or two columns (`nr`) of a packed B panel (kc×8 at `b`; column 1 at `b + b1`, b1 = 0
- * repeating column 0 when there is one) for 16 rows of packed A: four 4-row strips (kc×4 each,
- * `ss` bytes apart), m along the vectors. Eight accumulators, as in the 4×8 kernel, where a 4×8
- * tile would leave six or seven of its eight columns empty; the same sums in the same order. Strips
- * past `mr` rows repeat the last one (computed, never stored).
+ * kernel16x2At over four packed 4-row strips (kc×4 each, `ss` bytes apart) and the last packed B
+ * panel (kc×8), for the one or two columns past gemm's 8-column panels, where a 4×8 tile would leave
+ * six or seven of its columns empty: the same sums in the same order as the tiles. Strips past the
+ * block's last row hold earlier packings (inside `ap`): computed, never stored.
  */
 function kernel16x2Strips(a: usize, ss: usize, b: usize, b1: usize, kc: i32, c: usize, ldc: usize, mr: i32, nr: i32, acc: bool): void {
-  let c00 = f32x4.splat(0);
-  let c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0);
-  let c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0);
-  let c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0);
-  let c31 = f32x4.splat(0);
-  let a1 = mr > 4 ? a + ss : a;
-  let a2 = mr > 8 ? a1 + ss : a1;
-  let a3 = mr > 12 ? a2 + ss : a2;
-  for (let p = 0; p < kc; p++) {
-    const x0 = v128.load(a);
-    const x1 = v128.load(a1);
-    const x2 = v128.load(a2);
-    const x3 = v128.load(a3);
-    let y = v128.load32_splat(b);
-    c00 = madd(c00, x0, y);
-    c10 = madd(c10, x1, y);
-    c20 = madd(c20, x2, y);
-    c30 = madd(c30, x3, y);
-    y = v128.load32_splat(b + b1);
-    c01 = madd(c01, x0, y);
-    c11 = madd(c11, x1, y);
-    c21 = madd(c21, x2, y);
-    c31 = madd(c31, x3, y);
-    a += 16;
-    a1 += 16;
-    a2 += 16;
-    a3 += 16;
-    b += 32;
-  }
-  storeRows4x2(c, ldc, min(mr, 4), nr, acc, c00, c01);
-  if (mr > 4) storeRows4x2(c + (ldc << 2), ldc, min(mr - 4, 4), nr, acc, c10, c11);
-  if (mr > 8) storeRows4x2(c + (ldc << 3), ldc, min(mr - 8, 4), nr, acc, c20, c21);
-  if (mr > 12) storeRows4x2(c + 12 * ldc, ldc, mr - 12, nr, acc, c30, c31);
+  kernel16x2At(a, ss, a + 2 * ss, 16, b, b1, 32, kc, c, ldc, mr, nr, acc);
 }
 
 /**
