@@ -113,6 +113,41 @@ function checkBackend(backend: GemmBackend, seed: number): void {
   }
 }
 
+/**
+ * Runs `be`'s `form` product of random operands twice: as m×k×n, and with B and C padded to w > n
+ * columns (the extra columns random), so that 8-column panels cover the first n. Asserts that the
+ * first `cols` columns of both agree bit for bit, and that the product is within rounding of the
+ * TypeScript kernel's.
+ */
+function assertPaddedBits(be: GemmBackend, form: Form, m: number, k: number, n: number, w: number, cols: number, acc: boolean, rng: Rng): void {
+  const a = random(m * k, rng);
+  const b = random(k * n, rng);
+  const c0 = random(m * n, rng);
+  // B padded: stored k×w (nn, tn) or w×k (nt), the extra columns random
+  const bw = random(k * w, rng);
+  for (let p = 0; p < k; p++) {
+    for (let j = 0; j < n; j++) {
+      if (form === 'nt') bw[j * k + p] = b[j * k + p];
+      else bw[p * w + j] = b[p * n + j];
+    }
+  }
+  const cw = random(m * w, rng);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cw[i * w + j] = c0[i * n + j];
+  const got = c0.slice();
+  be[form](a, b, got, m, k, n, acc);
+  be[form](a, bw, cw, m, k, w, acc);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < cols; j++) {
+      if (!Object.is(got[i * n + j], cw[i * w + j])) {
+        assert.fail(`${be.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
+      }
+    }
+  }
+  const want = c0.slice();
+  typescriptGemm[form](a, b, want, m, k, n, acc);
+  assertClose(form, got, want, a, b, acc ? c0 : undefined, m, k, n, `${form} ${m}×${k}×${n}`);
+}
+
 /** A fresh instance of a GEMM build (its own memory), to call `gemm` and `narrowTiles` directly. */
 function rawKernel(build: 'simd' | 'relaxed'): {
   memory: WebAssembly.Memory;
@@ -185,35 +220,8 @@ describe('WebAssembly SIMD GEMM', function () {
       if (ex.narrowTiles(m, n)) narrow++;
       const w = n + 32;
       for (const [be, form] of backends.flatMap((be) => FORMS.map((form) => [be, form] as const))) {
-        for (const acc of [false, true]) {
-          const a = random(m * k, rng);
-          const b = random(k * n, rng);
-          const c0 = random(m * n, rng);
-          // B padded: stored k×w (nn, tn) or w×k (nt), the extra columns random
-          const bw = random(k * w, rng);
-          for (let p = 0; p < k; p++) {
-            for (let j = 0; j < n; j++) {
-              if (form === 'nt') bw[j * k + p] = b[j * k + p];
-              else bw[p * w + j] = b[p * n + j];
-            }
-          }
-          const cw = random(m * w, rng);
-          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) cw[i * w + j] = c0[i * n + j];
-          const got = c0.slice();
-          be[form](a, b, got, m, k, n, acc);
-          be[form](a, bw, cw, m, k, w, acc);
-          const tiled = n - ex.dotTail(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, k, n);
-          for (let i = 0; i < m; i++) {
-            for (let j = 0; j < tiled; j++) {
-              if (!Object.is(got[i * n + j], cw[i * w + j])) {
-                assert.fail(`${be.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
-              }
-            }
-          }
-          const want = c0.slice();
-          typescriptGemm[form](a, b, want, m, k, n, acc);
-          assertClose(form, got, want, a, b, acc ? c0 : undefined, m, k, n, `${form} ${m}×${k}×${n}`);
-        }
+        const tiled = n - ex.dotTail(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, k, n);
+        for (const acc of [false, true]) assertPaddedBits(be, form, m, k, n, w, tiled, acc, rng);
       }
     }
     assert.equal(narrow, shapes.length - 1, 'every shape but 17×33×7 takes the narrow tiles');
@@ -246,28 +254,7 @@ describe('WebAssembly SIMD GEMM', function () {
         for (const form of forms) {
           assert.equal(ex.dotTail(form === 'tn' ? 1 : 0, form === 'nt' ? 1 : 0, k, n), 0);
           for (const acc of [false, true]) {
-            const a = random(m * k, rng);
-            const bw = random(k * w, rng);
-            const b = new Float32Array(k * n);
-            for (let p = 0; p < k; p++) {
-              for (let j = 0; j < n; j++) b[form === 'nt' ? j * k + p : p * n + j] = bw[form === 'nt' ? j * k + p : p * w + j];
-            }
-            const cw = random(m * w, rng);
-            const got = new Float32Array(m * n);
-            for (let i = 0; i < m; i++) got.set(cw.subarray(i * w, i * w + n), i * n);
-            const c0 = got.slice();
-            be[form](a, b, got, m, k, n, acc);
-            be[form](a, bw, cw, m, k, w, acc);
-            for (let i = 0; i < m; i++) {
-              for (let j = 0; j < n; j++) {
-                if (!Object.is(got[i * n + j], cw[i * w + j])) {
-                  assert.fail(`${be.name} ${form} ${m}×${k}×${n}${acc ? ' accumulate' : ''}: C[${i},${j}] = ${got[i * n + j]}, 4×8 tiles ${cw[i * w + j]}`);
-                }
-              }
-            }
-            const want = c0.slice();
-            typescriptGemm[form](a, b, want, m, k, n, acc);
-            assertClose(form, got, want, a, b, acc ? c0 : undefined, m, k, n, `${form} ${m}×${k}×${n}`);
+            assertPaddedBits(be, form, m, k, n, w, n, acc, rng);
             runs++;
           }
         }
