@@ -458,7 +458,6 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     buffers.add(buf);
     return buf;
   }
-  const contains = (a: ArrayBufferView): boolean => ours(a.buffer);
   // data sets' pixel bytes copied into the arena (pixelBytes), per source array
   const pixelCache = new WeakMap<Uint8Array, Uint8Array>();
 
@@ -489,11 +488,18 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     offsets.set(a, off);
     return a;
   }
-  /** Offset of a for reading: in place, or copied into staging slot `slot`. */
-  function src(a: Float32Array | Int32Array, slot: number, n = a.length): Ptr {
+  /** Whether a lies in the arena (kernels then use it in place). */
+  const contains = (a: ArrayBufferView): boolean => offsets.has(a) || ours(a.buffer);
+  /** a's byte offset if it lies in the arena, else −1. */
+  function inPlace(a: ArrayBufferView): number {
     const known = offsets.get(a);
     if (known !== undefined) return known;
-    if (ours(a.buffer)) return a.byteOffset;
+    return ours(a.buffer) ? a.byteOffset : -1;
+  }
+  /** Offset of a for reading: in place, or copied into staging slot `slot`. */
+  function src(a: Float32Array | Int32Array, slot: number, n = a.length): Ptr {
+    const at = inPlace(a);
+    if (at >= 0) return at;
     const off = stageBlock(slot, n * 4);
     if (a instanceof Int32Array) i32.set(n === a.length ? a : a.subarray(0, n), off >> 2);
     else f32.set(n === a.length ? a : a.subarray(0, n), off >> 2);
@@ -502,16 +508,15 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
   /** Offset of a for writing (copied in first when `load`); call `back` after the kernel. */
   function dst(a: Float32Array | Int32Array, slot: number, n = a.length, load = false): Ptr {
     forgetListed(a);
-    const known = offsets.get(a);
-    if (known !== undefined) return known;
-    if (ours(a.buffer)) return a.byteOffset;
+    const at = inPlace(a);
+    if (at >= 0) return at;
     const off = stageBlock(slot, n * 4);
     if (load)
       (a instanceof Int32Array ? i32 : f32).set(n === a.length ? (a as never) : (a.subarray(0, n) as never), off >> 2);
     return off;
   }
   function back(a: Float32Array | Int32Array, off: Ptr, n = a.length): void {
-    if (offsets.has(a) || ours(a.buffer)) return;
+    if (contains(a)) return;
     if (a instanceof Int32Array) a.set(i32.subarray(off >> 2, (off >> 2) + n));
     else a.set(f32.subarray(off >> 2, (off >> 2) + n));
   }
@@ -1016,7 +1021,7 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
       back(db, pdb, f);
     },
     pixelBytes(pixels) {
-      if (ours(pixels.buffer)) return pixels;
+      if (contains(pixels)) return pixels;
       let bytes = pixelCache.get(pixels);
       if (!bytes) {
         const blk = allocBlock(pixels.length);
@@ -1031,13 +1036,13 @@ export function createWasmArena(options: WasmArenaOptions = {}): WasmArena | und
     gatherPixels(bytes, order, per, out, listNonZeros = false) {
       const count = order.length;
       need('gather', out, count * per);
-      if (!ours(bytes.buffer)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
+      if (!contains(bytes)) throw new RangeError('gatherPixels: the bytes must be in the arena (pixelBytes)');
       for (let i = 0; i < count; i++) {
         if (!(order[i] >= 0 && (order[i] + 1) * per <= bytes.length))
           throw new RangeError(`gatherPixels: row ${order[i]} out of range`);
       }
       // the list lives beside an arena batch only (a staged copy would not outlive this call)
-      const list = listNonZeros && ours(out.buffer);
+      const list = listNonZeros && contains(out);
       if (list) {
         const need = round(4 * count, ALIGN) + 8 * count * per + 256 * MAX_PARTS;
         if (listBlock.size < need + SLACK) {
